@@ -1,0 +1,71 @@
+# Konstruct: `make up` runs the whole stack, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV  := .venv
+PY    := $(VENV)/bin/python
+UV    := $(VENV)/bin/uv
+SYNCED := $(VENV)/.synced-$(shell sha1sum requirements.lock | cut -c1-12)
+
+export LITELLM_LOCAL_MODEL_COST_MAP := True
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: help install services migrate up proxy bridge worker portal test test-python test-portal lint bench certs lock openapi
+
+help:
+	@echo "make up     install what is missing, migrate, run proxy + bridge + worker + portal"
+	@echo "make test   install what is missing and run every test (Python and portal)"
+	@echo "make lint | migrate | bench | proxy | bridge | worker | portal | certs | lock"
+
+# A virtualenv synced exactly to requirements.lock (uv comes from the lock too).
+$(SYNCED): requirements.lock
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check "$$(grep -E '^uv==' requirements.lock)"
+	@$(UV) pip sync --quiet --python $(PY) requirements.lock
+	@rm -f $(VENV)/.synced-* && touch $@
+
+install: $(SYNCED)
+
+lock:
+	uv pip compile --universal --no-header requirements.in -o requirements.lock
+
+services: install
+	@$(PY) -m scripts.check_services
+
+migrate: services
+	@$(PY) -m proxy.db.migrate
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test-python: services
+	$(PY) -m pytest -q -p no:cacheprovider
+
+test-portal:
+	@if [ -f portal/package.json ]; then $(PY) -m scripts.portal test; else echo "portal: not built yet, skipped"; fi
+
+test: lint test-python test-portal
+
+up: migrate
+	@$(PY) -m proxy.bootstrap
+	@$(VENV)/bin/honcho start -f Procfile
+
+proxy: install
+	$(PY) -m proxy.serve
+
+bridge: install
+	$(PY) -m bridge.web
+
+worker: install
+	$(PY) -m bridge.worker
+
+portal:
+	@$(MAKE) --no-print-directory -C portal serve
+
+bench: migrate
+	$(PY) -m bench.run
+
+openapi: install
+	$(PY) -m proxy.openapi > portal/openapi.json

@@ -1,0 +1,72 @@
+"""Usage logger: every successful call, once, into usage_events and the spend counter.
+
+LiteLLM fires success once per call (streams at their end) and failure events for
+401/429 and for each failed fallback attempt; only successes are spend, and the call id
+makes recording idempotent.
+"""
+
+import logging
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from litellm.integrations.custom_logger import CustomLogger
+
+from plugins.contracts import UsageRecord, services
+
+log = logging.getLogger("konstruct.usage")
+
+
+def _uuid(value: object) -> UUID | None:
+    try:
+        return UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def usage_record(payload: dict[str, Any], request_metadata: dict[str, Any]) -> UsageRecord | None:
+    """The usage row for one call (None: not a tenant call).
+
+    `payload` is LiteLLM's standard logging object; `request_metadata` the call's own
+    metadata, where the persona hook noted which agent spoke.
+    """
+    metadata = payload.get("metadata") or {}
+    ours = metadata.get("user_api_key_auth_metadata") or {}
+    tenant_id = _uuid(ours.get("konstruct_tenant_id"))
+    if tenant_id is None:
+        return None
+    return UsageRecord(
+        tenant_id=tenant_id,
+        call_id=str(payload["id"]),
+        model_group=str(payload.get("model_group") or ""),
+        model=str(payload.get("model") or ""),
+        prompt_tokens=int(payload.get("prompt_tokens") or 0),
+        completion_tokens=int(payload.get("completion_tokens") or 0),
+        cost_usd=Decimal(str(payload.get("response_cost") or 0)),
+        agent_id=_uuid(request_metadata.get("konstruct_agent_id")),
+        key_id=_uuid(ours.get("konstruct_key_id")),
+    )
+
+
+class UsageLogger(CustomLogger):
+    async def async_log_success_event(
+        self,
+        kwargs: dict[str, Any],
+        response_obj: Any,  # noqa: ARG002
+        start_time: Any,  # noqa: ARG002
+        end_time: Any,  # noqa: ARG002
+    ) -> None:
+        payload = kwargs.get("standard_logging_object")
+        if not payload:
+            return
+        request_metadata = (kwargs.get("litellm_params") or {}).get("metadata") or {}
+        record = usage_record(payload, request_metadata)
+        if record is None:
+            return
+        try:
+            await services().record_usage(record)
+        except Exception:  # a lost usage row must not turn a delivered answer into an error
+            log.exception("could not record usage for call %s", record.call_id)
+
+
+usage_logger = UsageLogger()

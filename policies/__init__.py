@@ -1,0 +1,1 @@
+"""Konstruct's platform rules and shared contracts: pure, no I/O, no imports of our other code."""

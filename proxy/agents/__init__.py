@@ -1,0 +1,1 @@
+"""Agents: a tenant's AI employees, as designed in the Agent Designer."""

@@ -1,0 +1,127 @@
+"""One error base with a stable code and status, rendered OpenAI-style by one handler."""
+
+import json
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from litellm.proxy._types import ProxyException
+from litellm.proxy.proxy_server import openai_exception_handler
+
+
+class KonstructError(Exception):
+    status = 400
+    code = "bad_request"
+    type = "invalid_request_error"
+
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.headers = headers or {}
+
+
+class NotFound(KonstructError):
+    status = 404
+    code = "not_found"
+
+
+class Unauthorized(KonstructError):
+    status = 401
+    code = "unauthorized"
+    type = "auth_error"
+
+
+class Forbidden(KonstructError):
+    status = 403
+    code = "forbidden"
+    type = "permission_error"
+
+
+class Conflict(KonstructError):
+    status = 409
+    code = "conflict"
+
+
+class Invalid(KonstructError):
+    status = 422
+    code = "validation_error"
+
+
+class TooManyRequests(KonstructError):
+    status = 429
+    code = "rate_limited"
+    type = "throttling_error"
+
+
+class Unavailable(KonstructError):
+    status = 503
+    code = "unavailable"
+    type = "api_error"
+
+
+def error_body(message: str, type_: str, code: str, **extra: Any) -> dict[str, Any]:
+    return {"error": {"message": message, "type": type_, "code": code, **extra}}
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in loc if part not in ("body", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+async def _konstruct_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, KonstructError)
+    return JSONResponse(
+        error_body(exc.message, exc.type, exc.code), status_code=exc.status, headers=exc.headers
+    )
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    fields = [
+        {"field": _field_name(tuple(error["loc"])), "message": str(error["msg"])}
+        for error in exc.errors()
+    ]
+    message = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:5])
+    return JSONResponse(
+        error_body(
+            f"Invalid input. {message}", "invalid_request_error", "validation_error", fields=fields
+        ),
+        status_code=422,
+    )
+
+
+# LiteLLM puts the HTTP status in `code`; Konstruct promises stable words there.
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    402: "budget_exhausted",
+    403: "forbidden",
+    404: "not_found",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+async def _proxy_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ProxyException)
+    response: Response = await openai_exception_handler(request, exc)
+    if not isinstance(response, JSONResponse):
+        return response
+    body = json.loads(bytes(response.body))
+    stated = str(exc.openai_code or "")
+    if response.status_code == 422:
+        body["error"]["type"] = "invalid_request_error"
+    if not stated or stated.isdigit():
+        stated = STATUS_CODES.get(response.status_code, stated)
+    body["error"]["code"] = stated
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+    return JSONResponse(body, status_code=response.status_code, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(KonstructError, _konstruct_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(ProxyException, _proxy_exception)

@@ -1,0 +1,1 @@
+"""Konstruct's data layer: engine, the tenant transaction, tables and repositories."""

@@ -1,0 +1,176 @@
+"""The plugins' view of Konstruct data: key grants, agents, spend and usage, cached in Redis.
+
+Key grants and agents are read on every model call, so they are cached briefly in Redis
+(shared by every worker and replica) and the admin API deletes the cached copy whenever
+it changes what they were built from.
+"""
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from plugins.contracts import AgentCard, KeyGrant, UsageRecord
+from policies.escalation import EscalationRule
+from policies.limits import year_month
+from policies.persona import AgentPersona, compose_system_prompt
+from policies.redis_keys import key_auth_cache_key, monthly_spend_key
+from proxy.agents.repository import AgentRepository
+from proxy.cache import agent_card_key
+from proxy.keys.repository import KeyRepository, KeyRouteRepository
+from proxy.limits.repository import LimitsRepository
+from proxy.runtime import Runtime
+from proxy.tenants.repository import TenantRepository
+from proxy.usage.repository import UsageRepository
+
+AGENT_CACHE_SECONDS = 60
+SPEND_MICROS = Decimal(1_000_000)
+
+
+def month_start(now: datetime) -> datetime:
+    return now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(asdict(value), default=str)
+
+
+def is_agent_ref(ref: str) -> bool:
+    """Slugs and UUIDs only: anything else cannot name an agent (and never reaches Redis)."""
+    return 0 < len(ref) <= 64 and all(c.isalnum() or c == "-" for c in ref)
+
+
+class GatewayServices:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.master_key = runtime.settings.konstruct_master_key.get_secret_value()
+
+    async def grant_for(self, key_hash: str) -> KeyGrant | None:
+        redis = self.runtime.redis
+        cache_key = key_auth_cache_key(key_hash)
+        cached = await redis.get(cache_key)
+        if cached is not None:
+            return _grant_from_json(str(cached)) if cached else None
+        grant = await self._load_grant(key_hash)
+        await redis.set(
+            cache_key,
+            _dump(grant) if grant else "",
+            ex=self.runtime.settings.konstruct_key_cache_seconds,
+        )
+        return grant
+
+    async def _load_grant(self, key_hash: str) -> KeyGrant | None:
+        db = self.runtime.db
+        async with db.platform_transaction() as conn:
+            route = await KeyRouteRepository(conn).resolve(key_hash)
+        if route is None:
+            return None
+        async with db.tenant_transaction(route.tenant_id) as conn:
+            key = await KeyRepository(conn).get(route.key_id)
+            tenant = await TenantRepository(conn).get(route.tenant_id)
+            limits = await LimitsRepository(conn).get()
+        if key is None or tenant is None:
+            return None
+        return KeyGrant(
+            tenant_id=route.tenant_id,
+            key_id=key.id,
+            tenant_status=tenant.status,
+            revoked=key.revoked_at is not None,
+            expires_at=key.expires_at,
+            rpm_limit=key.rpm_limit or (limits.rpm_limit if limits else None),
+            tpm_limit=key.tpm_limit or (limits.tpm_limit if limits else None),
+            monthly_budget_usd=limits.monthly_budget_usd if limits else None,
+            degrade_at_share=limits.degrade_at_share if limits else Decimal("0.8"),
+        )
+
+    async def spent_this_month(self, tenant_id: UUID) -> Decimal:
+        now = datetime.now(UTC)
+        counter = monthly_spend_key(tenant_id, year_month(now))
+        micros = await self.runtime.redis.get(counter)
+        if micros is None:
+            # Redis lost the counter (restart, eviction): rebuild it from the usage rows.
+            async with self.runtime.db.tenant_transaction(tenant_id) as conn:
+                spent = await UsageRepository(conn).spend_since(month_start(now))
+            await self.runtime.redis.set(counter, int(spent * SPEND_MICROS), nx=True, ex=40 * 86400)
+            return spent
+        return Decimal(int(micros)) / SPEND_MICROS
+
+    async def agent(self, tenant_id: UUID, id_or_slug: str) -> AgentCard | None:
+        if not is_agent_ref(id_or_slug):
+            return None
+        redis = self.runtime.redis
+        cache_key = agent_card_key(tenant_id, id_or_slug)
+        cached = await redis.get(cache_key)
+        if cached is not None:
+            return (
+                AgentCard(**{**json.loads(cached), "id": UUID(json.loads(cached)["id"])})
+                if cached
+                else None
+            )
+        card = await self._load_agent(tenant_id, id_or_slug)
+        await redis.set(cache_key, _dump(card) if card else "", ex=AGENT_CACHE_SECONDS)
+        return card
+
+    async def _load_agent(self, tenant_id: UUID, id_or_slug: str) -> AgentCard | None:
+        async with self.runtime.db.tenant_transaction(tenant_id) as conn:
+            row = await AgentRepository(conn).find(id_or_slug)
+            tenant = await TenantRepository(conn).get(tenant_id)
+        if row is None or tenant is None:
+            return None
+        return agent_card(row, tenant_name=tenant.name)
+
+    async def record_usage(self, record: UsageRecord) -> None:
+        values = asdict(record)
+        tenant_id = values.pop("tenant_id")
+        call_id = values.pop("call_id")
+        async with self.runtime.db.tenant_transaction(tenant_id) as conn:
+            inserted = await UsageRepository(conn).record(
+                tenant_id=tenant_id, call_id=call_id, **values
+            )
+            if inserted and record.key_id is not None:
+                await KeyRepository(conn).touch(record.key_id, datetime.now(UTC))
+        if inserted and record.cost_usd > 0:
+            counter = monthly_spend_key(tenant_id, year_month(datetime.now(UTC)))
+            if await self.runtime.redis.exists(counter):
+                await self.runtime.redis.incrby(counter, int(record.cost_usd * SPEND_MICROS))
+
+
+def persona_of(agent: Mapping[str, Any]) -> AgentPersona:
+    return AgentPersona(
+        name=agent["name"],
+        role=agent["role"],
+        persona=agent["persona"],
+        system_prompt=agent["system_prompt"],
+        escalation_rules=tuple(EscalationRule(**rule) for rule in agent["escalation_rules"]),
+    )
+
+
+def agent_card(row: Any, *, tenant_name: str) -> AgentCard:
+    return AgentCard(
+        id=row.id,
+        slug=row.slug,
+        name=row.name,
+        system_prompt=compose_system_prompt(persona_of(row._mapping), tenant_name=tenant_name),
+        model_tier=row.model_tier,
+        is_active=row.is_active,
+    )
+
+
+def _grant_from_json(text: str) -> KeyGrant:
+    raw = json.loads(text)
+    return KeyGrant(
+        tenant_id=UUID(raw["tenant_id"]),
+        key_id=UUID(raw["key_id"]),
+        tenant_status=raw["tenant_status"],
+        revoked=raw["revoked"],
+        expires_at=datetime.fromisoformat(raw["expires_at"]) if raw["expires_at"] else None,
+        rpm_limit=raw["rpm_limit"],
+        tpm_limit=raw["tpm_limit"],
+        monthly_budget_usd=Decimal(raw["monthly_budget_usd"])
+        if raw["monthly_budget_usd"]
+        else None,
+        degrade_at_share=Decimal(raw["degrade_at_share"]),
+    )

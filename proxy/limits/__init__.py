@@ -1,0 +1,1 @@
+"""Tenant limits: rate limits, monthly budget and message rates."""

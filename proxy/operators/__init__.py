@@ -1,0 +1,1 @@
+"""Operators: the people who use the portal (platform admins and tenant admins)."""

@@ -1,0 +1,46 @@
+"""`make proxy`: prepare LiteLLM's environment and serve the assembled app with uvicorn."""
+
+import logging
+import os
+from pathlib import Path
+
+import uvicorn
+from dotenv import load_dotenv
+
+from proxy.config import write_resolved
+from proxy.settings import get_settings
+
+RUN_DIR = Path(__file__).resolve().parent.parent / ".run"
+
+
+def prepare_environment() -> None:
+    """LiteLLM reads its settings from the environment: derive them from ours."""
+    # LiteLLM reads provider settings (`os.environ/NAME` in its config) from the process
+    # environment only: let .env fill what the environment does not set.
+    load_dotenv(override=False)
+    settings = get_settings()
+    os.environ["LITELLM_MASTER_KEY"] = settings.konstruct_master_key.get_secret_value()
+    os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+    os.environ["REDIS_URL"] = settings.redis_url
+    os.environ.pop("DATABASE_URL", None)  # LiteLLM must not try its own (Prisma) database
+    os.environ["KONSTRUCT_DATABASE_URL"] = settings.database_url
+    target = RUN_DIR / f"litellm_config.{os.getpid()}.yaml"
+    os.environ["CONFIG_FILE_PATH"] = str(write_resolved(target))
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    prepare_environment()
+    uvicorn.run(
+        "proxy.app:app",
+        host=settings.proxy_host,
+        port=settings.proxy_port,
+        workers=settings.proxy_workers,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+if __name__ == "__main__":
+    main()

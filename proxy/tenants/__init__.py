@@ -1,0 +1,1 @@
+"""Tenants: the businesses that share this deployment."""

@@ -1,0 +1,1 @@
+"""Usage: every successful model call, its tokens and cost."""

@@ -1,0 +1,75 @@
+"""All SQL about usage events and their aggregates."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, cast, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.types import Date
+
+from proxy.db.tables import agents, usage_events
+
+
+class UsageRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def record(self, *, tenant_id: UUID, call_id: str, **values: Any) -> bool:
+        """Store one call; False if this call id was already recorded (idempotent)."""
+        stmt = (
+            insert(usage_events)
+            .values(tenant_id=tenant_id, call_id=call_id, **values)
+            .on_conflict_do_nothing(index_elements=["tenant_id", "call_id"])
+        )
+        return (await self.conn.execute(stmt)).rowcount > 0
+
+    async def spend_since(self, since: datetime) -> Decimal:
+        stmt = select(func.coalesce(func.sum(usage_events.c.cost_usd), 0)).where(
+            usage_events.c.created_at >= since
+        )
+        value: Decimal = (await self.conn.execute(stmt)).scalar_one()
+        return value
+
+    def _totals(self) -> list[Any]:
+        return [
+            func.sum(usage_events.c.prompt_tokens).label("prompt_tokens"),
+            func.sum(usage_events.c.completion_tokens).label("completion_tokens"),
+            func.sum(usage_events.c.cost_usd).label("cost_usd"),
+            func.count().label("calls"),
+        ]
+
+    async def by_day(self, since: datetime) -> list[Row[Any]]:
+        day = cast(func.timezone("UTC", usage_events.c.created_at), Date).label("day")
+        stmt = (
+            select(day, *self._totals())
+            .where(usage_events.c.created_at >= since)
+            .group_by(day)
+            .order_by(day)
+        )
+        return list((await self.conn.execute(stmt)).all())
+
+    async def by_model(self, since: datetime) -> list[Row[Any]]:
+        stmt = (
+            select(usage_events.c.model, usage_events.c.model_group, *self._totals())
+            .where(usage_events.c.created_at >= since)
+            .group_by(usage_events.c.model, usage_events.c.model_group)
+            .order_by(usage_events.c.model)
+        )
+        return list((await self.conn.execute(stmt)).all())
+
+    async def by_agent(self, since: datetime) -> list[Row[Any]]:
+        stmt = (
+            select(usage_events.c.agent_id, agents.c.name.label("agent_name"), *self._totals())
+            .select_from(usage_events.outerjoin(agents, agents.c.id == usage_events.c.agent_id))
+            .where(usage_events.c.created_at >= since)
+            .group_by(usage_events.c.agent_id, agents.c.name)
+            .order_by(agents.c.name)
+        )
+        return list((await self.conn.execute(stmt)).all())
+
+    async def totals(self, since: datetime) -> Row[Any]:
+        stmt = select(*self._totals()).where(usage_events.c.created_at >= since)
+        return (await self.conn.execute(stmt)).one()

@@ -1,0 +1,1 @@
+"""Operational scripts run by the Makefile."""

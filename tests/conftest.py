@@ -1,0 +1,101 @@
+"""Shared fixtures: a scratch database migrated once per run, real Redis, two tenants."""
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+import asyncpg
+import pytest
+import redis
+
+from policies.redis_keys import is_declared_key
+from proxy.db.engine import Database
+from proxy.db.migrate import migrate
+
+pytest_plugins = ["tests.fakes.fixtures"]
+
+ADMIN_URL = os.environ.get(
+    "TEST_DATABASE_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/konstruct_test"
+)
+APP_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql://konstruct_app:konstruct_app@127.0.0.1:5432/konstruct_test"
+)
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@dataclass(frozen=True)
+class Services:
+    admin_url: str
+    app_url: str
+    redis_url: str
+
+
+async def _recreate_database(admin_url: str) -> None:
+    base, _, dbname = admin_url.rpartition("/")
+    conn = await asyncpg.connect(f"{base}/postgres")
+    try:
+        await conn.execute(f'drop database if exists "{dbname}" with (force)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def services() -> Iterator[Services]:
+    """A freshly migrated scratch database and a flushed Redis database, once per run."""
+    import asyncio
+
+    asyncio.run(_recreate_database(ADMIN_URL))
+    migrate(ADMIN_URL, APP_URL)
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    client.flushdb()
+    yield Services(admin_url=ADMIN_URL, app_url=APP_URL, redis_url=TEST_REDIS_URL)
+    undeclared = [
+        key.decode() for key in client.scan_iter(count=1000) if not is_declared_key(key.decode())
+    ]
+    client.close()
+    assert not undeclared, f"Redis keys outside tenant/platform namespaces: {undeclared[:20]}"
+
+
+@pytest.fixture(scope="session")
+async def db(services: Services) -> AsyncIterator[Database]:
+    """The application's own connection pool: the app role, under RLS."""
+    database = Database(services.app_url, pool_size=4)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture(scope="session")
+async def owner_db(services: Services) -> AsyncIterator[Database]:
+    """The owner role, for checks that must look past RLS."""
+    database = Database(services.admin_url, pool_size=2)
+    yield database
+    await database.dispose()
+
+
+@dataclass(frozen=True)
+class Tenant:
+    id: uuid.UUID
+    slug: str
+    name: str
+
+
+async def make_tenant(db: Database, name: str) -> Tenant:
+    from proxy.tenants.repository import TenantRepository
+
+    slug = f"{name.lower()}-{uuid.uuid4().hex[:8]}"
+    async with db.platform_transaction() as conn:
+        row = await TenantRepository(conn).create(name=name, slug=slug, settings={})
+    return Tenant(id=row.id, slug=row.slug, name=row.name)
+
+
+@pytest.fixture
+async def tenant_a(db: Database) -> Tenant:
+    return await make_tenant(db, "Acme")
+
+
+@pytest.fixture
+async def tenant_b(db: Database) -> Tenant:
+    return await make_tenant(db, "Globex")

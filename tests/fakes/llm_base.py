@@ -1,0 +1,130 @@
+"""What the three LLM provider fakes share: reply text, token counts, streaming split."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from tests.fakes.base import FakeServer, Recorded, Response
+
+
+class LLMFakeServer(FakeServer):
+    """A provider fake. Model calls honour ``fail_*``/``delay_seconds`` and the knobs below."""
+
+    provider: ClassVar[str] = "llm"
+    KNOBS: ClassVar[dict[str, Any]] = {
+        # Reply text; None means "Hello from fake-<provider>".
+        "reply_text": None,
+        # Usage reported for every call, so tests can assert exact numbers.
+        "prompt_tokens": 11,
+        "completion_tokens": 7,
+        # Append the system prompt the fake received to the reply text.
+        "echo_system": False,
+        # If set, calls whose key differs answer 401 in the provider's shape.
+        "required_key": None,
+        # Streaming: how many content deltas, and seconds between chunks.
+        "stream_chunks": 4,
+        "stream_chunk_delay": 0.0,
+        # Seconds put in Retry-After on a 429 (None = no header).
+        "retry_after": 1,
+        # Models listed by the provider's list endpoint.
+        "models": [],
+    }
+
+    reply_text: str | None
+    prompt_tokens: int
+    completion_tokens: int
+    echo_system: bool
+    required_key: str | None
+    stream_chunks: int
+    stream_chunk_delay: float
+    retry_after: float | None
+    models: list[str]
+
+    # ---------------------------------------------------------------- per provider
+    def is_model_call(self, rec: Recorded) -> bool:
+        raise NotImplementedError
+
+    def system_prompt_of(self, rec: Recorded) -> str | None:
+        """The system prompt carried by a recorded model call (None if there is none)."""
+        raise NotImplementedError
+
+    def key_of(self, rec: Recorded) -> str | None:
+        return rec.bearer
+
+    # ---------------------------------------------------------------- helpers
+    @property
+    def default_reply(self) -> str:
+        return f"Hello from fake-{self.provider}"
+
+    def reply_for(self, rec: Recorded) -> str:
+        reply = self.reply_text if self.reply_text is not None else self.default_reply
+        if self.echo_system:
+            system = self.system_prompt_of(rec)
+            reply = f"{reply}\n\nSystem prompt: {system if system is not None else '(none)'}"
+        return reply
+
+    def split_reply(self, text: str) -> list[str]:
+        """Split text into at most ``stream_chunks`` non-empty pieces that join back to it."""
+        pieces = re.findall(r"\S+\s*|\s+", text)
+        n = max(1, int(self.stream_chunks or 1))
+        if not pieces:
+            return [text] if text else []
+        if len(pieces) <= n:
+            if len(pieces) == 1 and n > 1 and len(text) > 1:
+                step = max(1, -(-len(text) // n))
+                return [text[i : i + step] for i in range(0, len(text), step)]
+            return pieces
+        size = -(-len(pieces) // n)
+        return ["".join(pieces[i : i + size]) for i in range(0, len(pieces), size)]
+
+    def model_calls(self) -> list[Recorded]:
+        """Recorded requests that were model calls (chat/messages/generate)."""
+        return [r for r in self.requests if self.is_model_call(r)]
+
+    def system_prompts(self) -> list[str | None]:
+        """The system prompt of each model call received, oldest first."""
+        return [self.system_prompt_of(r) for r in self.model_calls()]
+
+    @property
+    def last_call(self) -> Recorded:
+        calls = self.model_calls()
+        if not calls:
+            raise AssertionError(f"fake {self.name} received no model call")
+        return calls[-1]
+
+    def error_response(self, status: int, message: str | None = None) -> Response:
+        raise NotImplementedError
+
+    def retry_headers(self, status: int) -> dict[str, str]:
+        if status == 429 and self.retry_after is not None:
+            value = self.retry_after
+            return {"Retry-After": str(int(value)) if float(value).is_integer() else str(value)}
+        return {}
+
+    def gate(self, rec: Recorded) -> Response | None:
+        """Delay, key check and scripted failure for a model call; None = answer normally."""
+        self.wait_delay()
+        if self.required_key is not None and self.key_of(rec) != self.required_key:
+            return self.error_response(401)
+        status = self.consume_failure()
+        if status is not None:
+            return self.error_response(status)
+        return None
+
+    @staticmethod
+    def text_of(content: Any) -> str:
+        """Text of a message content that is a string or a list of text blocks."""
+        if content is None:
+            return ""
+        if isinstance(content, str):
+            return content
+        if isinstance(content, list):
+            parts: list[str] = []
+            for block in content:
+                if isinstance(block, str):
+                    parts.append(block)
+                elif isinstance(block, dict) and isinstance(block.get("text"), str):
+                    parts.append(block["text"])
+            return "\n".join(parts)
+        return str(content)

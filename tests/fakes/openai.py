@@ -1,0 +1,183 @@
+"""Fake OpenAI API: ``/v1/chat/completions`` (plain and SSE streaming), ``/v1/models``.
+
+Point the OpenAI SDK at ``fake.url + "/v1"``, LiteLLM at ``api_base=fake.url + "/v1"``
+(``/chat/completions`` without ``/v1`` is accepted too).
+
+Run standalone: ``python -m tests.fakes.openai --port 0 --ready-file PATH``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from tests.fakes.base import Recorded, Response, json_response, run_standalone
+from tests.fakes.llm_base import LLMFakeServer
+
+CHAT_PATHS = frozenset({"/v1/chat/completions", "/chat/completions"})
+MODELS_PATHS = frozenset({"/v1/models", "/models"})
+
+_ERRORS: dict[int, tuple[str, str | None, str]] = {
+    400: ("invalid_request_error", None, "Invalid request."),
+    401: ("invalid_request_error", "invalid_api_key", "Incorrect API key provided."),
+    403: ("permission_error", None, "You are not allowed to use this model."),
+    404: ("invalid_request_error", "model_not_found", "The model does not exist."),
+    408: ("timeout", None, "Request timed out."),
+    422: ("invalid_request_error", None, "Unprocessable request."),
+    429: ("requests", "rate_limit_exceeded", "Rate limit reached for requests."),
+    500: ("server_error", None, "The server had an error while processing your request."),
+    502: ("server_error", None, "Bad gateway."),
+    503: ("server_error", "service_unavailable", "The engine is currently overloaded."),
+}
+
+
+def openai_error_body(status: int, message: str | None = None) -> dict[str, Any]:
+    etype, code, default_message = _ERRORS.get(status, ("api_error", None, "Error."))
+    return {
+        "error": {
+            "message": message or f"{default_message} (fake-openai, status {status})",
+            "type": etype,
+            "param": None,
+            "code": code,
+        }
+    }
+
+
+def system_prompt_of_chat(rec: Recorded) -> str | None:
+    body = rec.json if isinstance(rec.json, dict) else {}
+    texts = [
+        LLMFakeServer.text_of(m.get("content"))
+        for m in body.get("messages") or []
+        if isinstance(m, dict) and m.get("role") in ("system", "developer")
+    ]
+    return "\n".join(texts) if texts else None
+
+
+def chat_completion_response(fake: LLMFakeServer, rec: Recorded) -> Response:
+    """Answer one (already gated) chat completion in OpenAI's wire format."""
+    body = rec.json if isinstance(rec.json, dict) else {}
+    model = str(body.get("model") or "gpt-fake")
+    text = fake.reply_for(rec)
+    completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
+    created = int(time.time())
+    usage = {
+        "prompt_tokens": fake.prompt_tokens,
+        "completion_tokens": fake.completion_tokens,
+        "total_tokens": fake.prompt_tokens + fake.completion_tokens,
+    }
+    headers = {"x-request-id": f"req_{uuid.uuid4().hex}", "openai-processing-ms": "1"}
+    if not body.get("stream"):
+        return json_response(
+            {
+                "id": completion_id,
+                "object": "chat.completion",
+                "created": created,
+                "model": model,
+                "system_fingerprint": "fp_fake",
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": text, "refusal": None},
+                        "logprobs": None,
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": usage,
+            },
+            headers=headers,
+        )
+    options = body.get("stream_options")
+    include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
+
+    def chunk(choices: list[dict[str, Any]], with_usage: Any = None) -> bytes:
+        obj: dict[str, Any] = {
+            "id": completion_id,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "system_fingerprint": "fp_fake",
+            "choices": choices,
+        }
+        if include_usage:
+            obj["usage"] = with_usage
+        return f"data: {json.dumps(obj)}\n\n".encode()
+
+    def events() -> Iterator[bytes]:
+        yield chunk(
+            [
+                {
+                    "index": 0,
+                    "delta": {"role": "assistant", "content": "", "refusal": None},
+                    "logprobs": None,
+                    "finish_reason": None,
+                }
+            ]
+        )
+        for piece in fake.split_reply(text):
+            yield chunk(
+                [{"index": 0, "delta": {"content": piece}, "logprobs": None, "finish_reason": None}]
+            )
+        yield chunk([{"index": 0, "delta": {}, "logprobs": None, "finish_reason": "stop"}])
+        if include_usage:
+            yield chunk([], usage)
+        yield b"data: [DONE]\n\n"
+
+    return Response(
+        content_type="text/event-stream; charset=utf-8",
+        headers=headers,
+        stream=events(),
+        chunk_delay=fake.stream_chunk_delay,
+    )
+
+
+def models_response(models: list[str], owner: str) -> Response:
+    return json_response(
+        {
+            "object": "list",
+            "data": [
+                {"id": m, "object": "model", "created": 1700000000, "owned_by": owner}
+                for m in models
+            ],
+        }
+    )
+
+
+class OpenAIFake(LLMFakeServer):
+    """OpenAI-compatible chat completions server."""
+
+    name: ClassVar[str] = "openai"
+    provider: ClassVar[str] = "openai"
+    KNOBS: ClassVar[dict[str, Any]] = {"models": ["gpt-4o-mini", "gpt-4o"]}
+
+    def is_model_call(self, rec: Recorded) -> bool:
+        return rec.method == "POST" and rec.path in CHAT_PATHS
+
+    def system_prompt_of(self, rec: Recorded) -> str | None:
+        return system_prompt_of_chat(rec)
+
+    def error_response(self, status: int, message: str | None = None) -> Response:
+        return json_response(
+            openai_error_body(status, message), status=status, headers=self.retry_headers(status)
+        )
+
+    def handle(self, rec: Recorded) -> Response:
+        if self.is_model_call(rec):
+            if not isinstance(rec.json, dict):
+                return self.error_response(400, "We could not parse the JSON body of your request.")
+            return self.gate(rec) or chat_completion_response(self, rec)
+        if rec.method == "GET" and rec.path in MODELS_PATHS:
+            return models_response(self.models, "fake-openai")
+        for prefix in MODELS_PATHS:
+            if rec.method == "GET" and rec.path.startswith(prefix + "/"):
+                model_id = rec.path[len(prefix) + 1 :]
+                return json_response(
+                    {"id": model_id, "object": "model", "created": 1700000000, "owned_by": "fake"}
+                )
+        return self.error_response(404, f"Invalid URL ({rec.method} {rec.path})")
+
+
+if __name__ == "__main__":
+    run_standalone(OpenAIFake)

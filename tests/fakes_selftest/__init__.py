@@ -1,0 +1,1 @@
+"""Self-tests of the network-edge fakes against the real client libraries."""

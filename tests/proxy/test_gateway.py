@@ -1,0 +1,312 @@
+"""The gateway through a real proxy process and the official OpenAI SDK."""
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import httpx
+import openai
+import pytest
+import redis as redis_lib
+from sqlalchemy import text
+
+from plugins.auth import hash_key
+from policies.limits import year_month
+from policies.redis_keys import key_auth_cache_key, monthly_spend_key
+from proxy.db.engine import Database
+from tests.conftest import TEST_REDIS_URL
+from tests.fakes.anthropic import AnthropicFake
+from tests.fakes.ollama import OllamaFake
+from tests.fakes.openai import OpenAIFake
+from tests.proxy.conftest import ProxyServer, TenantWorld
+
+pytestmark = pytest.mark.e2e
+
+HELLO = [{"role": "user", "content": "hello"}]
+
+
+async def spend(owner_db: Database, tenant_id: str, usd: str) -> None:
+    """Spend recorded behind the proxy's back, then its Redis counter dropped so it rebuilds."""
+    async with owner_db.platform_transaction() as conn:
+        await conn.execute(
+            text(
+                "insert into usage_events (tenant_id, call_id, model_group, model, prompt_tokens,"
+                " completion_tokens, cost_usd) values (:t, :c, 'g', 'm', 1, 1, :usd)"
+            ),
+            {"t": tenant_id, "c": f"seeded-{uuid.uuid4()}", "usd": Decimal(usd)},
+        )
+    redis = redis_lib.Redis.from_url(TEST_REDIS_URL)
+    redis.delete(monthly_spend_key(tenant_id, year_month(datetime.now(UTC))))
+
+
+def client(proxy: ProxyServer, key: str) -> openai.OpenAI:
+    return openai.OpenAI(api_key=key, base_url=f"{proxy.url}/v1", max_retries=0)
+
+
+async def usage_rows(owner_db: Database, tenant_id: str) -> list[tuple[int, int, str, Decimal]]:
+    for _ in range(50):  # the usage logger runs after the response is sent
+        async with owner_db.platform_transaction() as conn:
+            rows = (
+                await conn.execute(
+                    text(
+                        "select prompt_tokens, completion_tokens, model_group, cost_usd "
+                        "from usage_events where tenant_id = :t order by created_at"
+                    ),
+                    {"t": tenant_id},
+                )
+            ).all()
+        if rows:
+            return [tuple(row) for row in rows]  # type: ignore[misc]
+        await asyncio.sleep(0.1)
+    return []
+
+
+async def test_tenant_key_answers_and_usage_matches_the_provider_exactly(
+    proxy: ProxyServer, world_a: TenantWorld, fake_ollama: OllamaFake, owner_db: Database
+) -> None:
+    fake_ollama.configure(prompt_tokens=13, completion_tokens=5)
+    answer = client(proxy, world_a.key).chat.completions.create(
+        model="konstruct-fast", messages=HELLO
+    )
+    assert answer.choices[0].message.content == "Hello from fake-ollama"
+    assert (answer.usage.prompt_tokens, answer.usage.completion_tokens) == (13, 5)
+    rows = await usage_rows(owner_db, world_a.id)
+    assert [(r[0], r[1], r[2]) for r in rows] == [(13, 5, "konstruct-fast")]
+
+
+async def test_streaming_works_and_is_counted_once(
+    proxy: ProxyServer, world_a: TenantWorld, fake_ollama: OllamaFake, owner_db: Database
+) -> None:
+    fake_ollama.configure(reply_text="one two three four five", completion_tokens=9)
+    stream = client(proxy, world_a.key).chat.completions.create(
+        model="konstruct-fast", messages=HELLO, stream=True
+    )
+    chunks = [c.choices[0].delta.content or "" for c in stream if c.choices]
+    assert len([c for c in chunks if c]) > 1
+    assert "".join(chunks) == "one two three four five"
+    await asyncio.sleep(1)
+    rows = await usage_rows(owner_db, world_a.id)
+    assert [(r[1], r[2]) for r in rows] == [(9, "konstruct-fast")]
+
+
+def test_the_agent_persona_reaches_the_provider(
+    proxy: ProxyServer, world_a: TenantWorld, fake_anthropic: AnthropicFake
+) -> None:
+    raw = client(proxy, world_a.key).chat.completions.with_raw_response.create(
+        model="konstruct-fast",
+        messages=HELLO,
+        extra_headers={"X-Konstruct-Agent": world_a.agent["slug"]},
+        extra_body={},
+    )
+    assert raw.headers["x-konstruct-agent-id"] == world_a.agent["id"]
+    assert raw.headers["x-litellm-model-group"] == "konstruct-fast"
+
+
+def test_persona_system_prompt_is_prepended_for_the_agent(
+    proxy: ProxyServer, world_a: TenantWorld, fake_ollama: OllamaFake
+) -> None:
+    client(proxy, world_a.key).chat.completions.create(
+        model="konstruct-fast",
+        messages=[{"role": "system", "content": "client system"}, *HELLO],
+        extra_headers={"X-Konstruct-Agent": world_a.agent["id"]},
+    )
+    call = fake_ollama.wait_for(fake_ollama.model_calls)[0]
+    messages = call.json["messages"]
+    assert messages[0]["role"] == "system"
+    assert "PERSONA-Acme" in messages[0]["content"]
+    assert "You are an AI, not a human" in messages[0]["content"]
+    assert (
+        messages[0]["content"].rsplit("\n\n", 1)[-1].startswith("Non-negotiable rule: you are Ada")
+    )
+    assert (messages[1]["role"], messages[1]["content"]) == ("system", "client system")
+
+
+def test_without_agent_header_the_call_passes_unchanged(
+    proxy: ProxyServer, world_a: TenantWorld, fake_ollama: OllamaFake
+) -> None:
+    client(proxy, world_a.key).chat.completions.create(model="konstruct-fast", messages=HELLO)
+    call = fake_ollama.wait_for(fake_ollama.model_calls)[0]
+    assert [(m["role"], m["content"]) for m in call.json["messages"]] == [("user", "hello")]
+
+
+def test_tenant_a_cannot_use_tenant_b_agent(
+    proxy: ProxyServer, world_a: TenantWorld, world_b: TenantWorld, fake_ollama: OllamaFake
+) -> None:
+    for ref in (world_b.agent["id"], world_b.agent["slug"] + "-nope", "x:y z"):
+        with pytest.raises(openai.NotFoundError) as caught:
+            client(proxy, world_a.key).chat.completions.create(
+                model="konstruct-fast", messages=HELLO, extra_headers={"X-Konstruct-Agent": ref}
+            )
+        assert caught.value.body["code"] == "not_found"
+    assert fake_ollama.model_calls() == []
+
+
+def test_primary_provider_failing_falls_back_and_headers_say_so(
+    proxy: ProxyServer, world_a: TenantWorld, fake_ollama: OllamaFake, fake_anthropic: AnthropicFake
+) -> None:
+    fake_ollama.configure(fail_status=500)
+    raw = client(proxy, world_a.key).chat.completions.with_raw_response.create(
+        model="konstruct-fast", messages=HELLO
+    )
+    assert raw.parse().choices[0].message.content == "Hello from fake-anthropic"
+    assert raw.headers["x-litellm-model-id"] == "fast-anthropic"
+    assert fake_ollama.model_calls()
+
+
+def test_quality_group_falls_back_to_fast_when_its_providers_fail(
+    proxy: ProxyServer,
+    world_a: TenantWorld,
+    fake_anthropic: AnthropicFake,
+    fake_openai: OpenAIFake,
+    fake_ollama: OllamaFake,
+) -> None:
+    fake_anthropic.configure(fail_status=500)
+    fake_openai.configure(fail_status=500)
+    fake_ollama.configure(fail_status=500)
+    with pytest.raises(openai.APIStatusError):
+        client(proxy, world_a.key).chat.completions.create(
+            model="konstruct-quality", messages=HELLO
+        )
+    fake_ollama.configure(fail_status=None)
+    raw = client(proxy, world_a.key).chat.completions.with_raw_response.create(
+        model="konstruct-quality", messages=HELLO
+    )
+    assert raw.parse().choices[0].message.content == "Hello from fake-ollama"
+    assert raw.headers["x-litellm-model-id"] in {"quality-ollama", "fast-ollama"}
+
+
+async def test_revoked_expired_suspended_and_over_budget_keys(
+    proxy: ProxyServer, world_a: TenantWorld, owner_db: Database
+) -> None:
+    def status_of(key: str) -> tuple[int, str]:
+        try:
+            client(proxy, key).chat.completions.create(model="konstruct-fast", messages=HELLO)
+        except openai.APIStatusError as exc:
+            return exc.status_code, exc.body["code"]
+        return 200, ""
+
+    assert status_of(world_a.key) == (200, "")
+    assert status_of("sk-kon-never-issued")[0] == 401
+
+    with proxy.admin() as admin:
+        issued = admin.post(f"/admin/tenants/{world_a.id}/keys", json={"name": "short"}).json()
+        revoked = admin.post(f"/admin/tenants/{world_a.id}/keys/{issued['id']}/revoke")
+        assert revoked.status_code == 200
+    assert status_of(issued["secret"]) == (401, "unauthorized")
+
+    with proxy.admin() as admin:
+        later = admin.post(f"/admin/tenants/{world_a.id}/keys", json={"name": "expiring"}).json()
+    async with owner_db.platform_transaction() as conn:
+        await conn.execute(
+            text("update tenant_keys set expires_at = :t where id = :id"),
+            {"t": datetime.now(UTC) - timedelta(seconds=1), "id": later["id"]},
+        )
+    redis_lib.Redis.from_url(TEST_REDIS_URL).delete(key_auth_cache_key(hash_key(later["secret"])))
+    assert status_of(later["secret"]) == (401, "unauthorized")
+
+    with proxy.admin() as admin:
+        assert admin.post(f"/admin/tenants/{world_a.id}/suspend").status_code == 200
+        assert status_of(world_a.key) == (403, "forbidden")
+        assert admin.post(f"/admin/tenants/{world_a.id}/resume").status_code == 200
+        assert status_of(world_a.key) == (200, "")
+        limits = admin.put(
+            f"/admin/tenants/{world_a.id}/limits", json={"monthly_budget_usd": "0.0001"}
+        )
+        assert limits.status_code == 200, limits.text
+    await spend(owner_db, world_a.id, "1")
+    code, error = status_of(world_a.key)
+    assert (code, error) == (402, "budget_exhausted")
+
+
+async def test_budget_nearly_used_degrades_quality_to_fast_and_says_so(
+    proxy: ProxyServer, world_a: TenantWorld, owner_db: Database, fake_ollama: OllamaFake
+) -> None:
+    with proxy.admin() as admin:
+        admin.put(
+            f"/admin/tenants/{world_a.id}/limits",
+            json={"monthly_budget_usd": "1.00", "degrade_at_share": "0.4"},
+        ).raise_for_status()
+    await spend(owner_db, world_a.id, "0.5")
+    raw = client(proxy, world_a.key).chat.completions.with_raw_response.create(
+        model="konstruct-quality", messages=HELLO
+    )
+    assert raw.status_code == 200
+    assert raw.headers["x-litellm-model-group"] == "konstruct-fast"
+    assert "konstruct-quality->konstruct-fast" in raw.headers["x-konstruct-degraded"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("api_base", "http://169.254.169.254"),
+        ("base_url", "http://evil"),
+        ("api_key", "sk-other"),
+        ("user_config", {"model_list": []}),
+        ("mock_response", "free answer"),
+        ("metadata", {"konstruct_tenant_id": "someone-else"}),
+        ("metadata", {"user_api_key_team_id": "x"}),
+    ],
+)
+def test_tenants_cannot_set_endpoints_credentials_or_our_metadata(
+    proxy: ProxyServer, world_a: TenantWorld, fake_ollama: OllamaFake, field: str, value: object
+) -> None:
+    with pytest.raises(openai.UnprocessableEntityError) as caught:
+        client(proxy, world_a.key).chat.completions.create(
+            model="konstruct-fast", messages=HELLO, extra_body={field: value}
+        )
+    assert caught.value.body["code"] == "validation_error"
+    assert fake_ollama.model_calls() == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/admin/tenants"),
+        ("GET", "/internal/slack/workspaces/T123"),
+        ("GET", "/config/yaml"),
+        ("GET", "/routes"),
+        ("POST", "/cache/flushall"),
+        ("GET", "/health"),
+        ("POST", "/key/generate"),
+        ("GET", "/get/config/callbacks"),
+        ("GET", "/router/settings"),
+    ],
+)
+def test_tenant_keys_cannot_reach_admin_or_internal_routes(
+    proxy: ProxyServer, world_a: TenantWorld, method: str, path: str
+) -> None:
+    response = httpx.request(
+        method, f"{proxy.url}{path}", headers={"Authorization": f"Bearer {world_a.key}"}, timeout=30
+    )
+    assert response.status_code in (401, 403), (path, response.status_code, response.text[:200])
+
+
+def test_rpm_limit_holds_across_two_workers(proxy: ProxyServer, fake_ollama: OllamaFake) -> None:
+    from tests.proxy.conftest import make_world
+
+    world = make_world(proxy, "Limited")
+    with proxy.admin() as admin:
+        limited = admin.post(
+            f"/admin/tenants/{world.id}/keys", json={"name": "rpm3", "rpm_limit": 3}
+        ).json()
+
+    async def burst() -> list[httpx.Response]:
+        async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=10)) as http:
+            calls = [
+                http.post(
+                    f"{proxy.url}/v1/chat/completions",
+                    headers={"Authorization": f"Bearer {limited['secret']}"},
+                    json={"model": "konstruct-fast", "messages": HELLO},
+                )
+                for _ in range(10)
+            ]
+            return await asyncio.gather(*calls)
+
+    responses = asyncio.run(burst())
+    codes = sorted(r.status_code for r in responses)
+    assert codes.count(200) == 3, codes
+    assert codes.count(429) == 7, codes
+    throttled = next(r for r in responses if r.status_code == 429)
+    assert int(throttled.headers["retry-after"]) > 0
+    assert len(fake_ollama.model_calls()) == 3
