@@ -33,7 +33,7 @@ class Process:
         self.log_path = LOG_DIR / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 90) -> "Process":
+    def start(self, timeout: float = 240) -> "Process":
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", self.module],

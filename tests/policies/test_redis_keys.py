@@ -81,7 +81,15 @@ def test_is_declared_key(key: str, declared: bool) -> None:
 
 
 def test_declared_prefixes() -> None:
-    assert DECLARED_PLATFORM_PREFIXES == ("konstruct:", "rq:")
+    assert DECLARED_PLATFORM_PREFIXES == (
+        "konstruct:",
+        "rq:",
+        "{api_key:",
+        "{model_per_key:",
+        "global_router:",
+    )
+    assert redis_keys.is_declared_key("{api_key:abc123}:requests")
+    assert not redis_keys.is_declared_key("{team:abc}:tokens")
 
 
 def test_every_helper_builds_a_declared_key() -> None:
