@@ -7,13 +7,12 @@ from dataclasses import dataclass
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-import asyncpg
 import pytest
 import redis
 
 from policies.redis_keys import is_declared_key
 from proxy.db.engine import Database
-from proxy.db.migrate import migrate
+from proxy.db.migrate import drop_database, migrate
 
 pytest_plugins = ["tests.fakes.fixtures"]
 
@@ -33,21 +32,12 @@ class Services:
     redis_url: str
 
 
-async def _recreate_database(admin_url: str) -> None:
-    base, _, dbname = admin_url.rpartition("/")
-    conn = await asyncpg.connect(f"{base}/postgres")
-    try:
-        await conn.execute(f'drop database if exists "{dbname}" with (force)')
-    finally:
-        await conn.close()
-
-
 @pytest.fixture(scope="session")
 def services() -> Iterator[Services]:
     """A freshly migrated scratch database and a flushed Redis database, once per run."""
     import asyncio
 
-    asyncio.run(_recreate_database(ADMIN_URL))
+    asyncio.run(drop_database(ADMIN_URL))
     migrate(ADMIN_URL, APP_URL)
     client = redis.Redis.from_url(TEST_REDIS_URL)
     client.flushdb()

@@ -42,6 +42,17 @@ async def ensure_database(admin_url: str) -> None:
         await conn.close()
 
 
+async def drop_database(admin_url: str) -> None:
+    """Drop a (scratch) database, disconnecting its sessions: tests and benchmarks only."""
+    parts = urlsplit(_plain(admin_url))
+    dbname = unquote(parts.path.lstrip("/"))
+    conn = await asyncpg.connect(parts._replace(path="/postgres").geturl())
+    try:
+        await conn.execute(f"drop database if exists {_quote_ident(dbname)} with (force)")
+    finally:
+        await conn.close()
+
+
 async def ensure_app_role(admin_url: str, app_url: str) -> str:
     parts = urlsplit(_plain(app_url))
     role = unquote(parts.username or "")

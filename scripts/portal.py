@@ -1,0 +1,135 @@
+"""The portal's install, serve and test steps (`make portal`, `make test-portal`).
+
+`test` runs the type check, vitest, a production build, then Playwright in Debian's
+Chromium against a real proxy on a scratch database with a fake model provider.
+"""
+
+import asyncio
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORTAL = ROOT / "portal"
+CHROMIUM = Path("/usr/bin/chromium")
+E2E_ADMIN_EMAIL = "e2e-admin@konstruct.local"
+E2E_ADMIN_PASSWORD = "e2e-admin-password-0123"  # noqa: S105 (a scratch database's test admin)
+MASTER_KEY = "sk-e2e-master-key-for-the-portal-suite"  # noqa: S105
+
+
+def run(*cmd: str, cwd: Path = PORTAL, env: dict[str, str] | None = None) -> None:
+    sys.stderr.write(f"portal: {' '.join(cmd)}\n")
+    subprocess.run(cmd, cwd=cwd, env={**os.environ, **(env or {})}, check=True)  # noqa: S603
+
+
+def install() -> None:
+    """`npm ci` when package-lock.json changed since the last install."""
+    lock = PORTAL / "package-lock.json"
+    stamp = PORTAL / "node_modules" / ".konstruct-installed"
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if not stamp.exists() or stamp.read_text() != digest:
+        run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+        stamp.write_text(digest)
+
+
+def ensure_chromium() -> None:
+    """Playwright cannot download browsers here: use Debian's, installed once when missing."""
+    if CHROMIUM.exists():
+        return
+    if shutil.which("apt-get") is None:
+        raise SystemExit("portal: /usr/bin/chromium is missing and apt-get is unavailable")
+    run("apt-get", "update", "-qq", cwd=ROOT)
+    run(
+        "apt-get",
+        "install",
+        "-y",
+        "-qq",
+        "chromium",
+        cwd=ROOT,
+        env={"DEBIAN_FRONTEND": "noninteractive"},
+    )
+
+
+def build() -> None:
+    install()
+    run("npm", "run", "build")
+
+
+def serve() -> None:
+    build()
+    run("npm", "run", "start")
+
+
+def e2e() -> None:
+    sys.path.insert(0, str(ROOT))
+    from proxy.db.migrate import drop_database, migrate
+    from proxy.operators.service import ensure_first_admin
+    from proxy.runtime import Runtime
+    from proxy.settings import Settings
+    from tests.fakes.openai import OpenAIFake
+    from tests.processes import Process, free_port
+
+    admin_url = "postgresql://postgres@127.0.0.1:5432/konstruct_portal_e2e"
+    app_url = "postgresql://konstruct_app:konstruct_app@127.0.0.1:5432/konstruct_portal_e2e"
+    redis_url = "redis://127.0.0.1:6379/12"
+    asyncio.run(drop_database(admin_url))
+    migrate(admin_url, app_url)
+
+    async def first_admin() -> None:
+        runtime = Runtime(Settings(database_url=app_url, redis_url=redis_url))
+        await ensure_first_admin(runtime, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD)
+        await runtime.redis.flushdb()
+        await runtime.close()
+
+    asyncio.run(first_admin())
+    port = free_port()
+    with OpenAIFake() as fake:
+        proxy = Process(
+            "portal-e2e-proxy",
+            "proxy.serve",
+            {
+                "DATABASE_URL": app_url,
+                "REDIS_URL": redis_url,
+                "KONSTRUCT_MASTER_KEY": MASTER_KEY,
+                "PROXY_PORT": str(port),
+                "OPENAI_BASE_URL": f"{fake.url}/v1",
+                "OPENAI_API_KEY": "sk-fake-provider-key",
+                "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+            },
+            f"http://127.0.0.1:{port}/healthz",
+        ).start()
+        try:
+            run(
+                "npm",
+                "run",
+                "e2e",
+                env={
+                    "KONSTRUCT_PROXY_URL": f"http://127.0.0.1:{port}",
+                    "KONSTRUCT_MASTER_KEY": MASTER_KEY,
+                    "E2E_ADMIN_EMAIL": E2E_ADMIN_EMAIL,
+                    "E2E_ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,
+                    "E2E_FAKE_OPENAI_URL": fake.url,
+                    "AUTH_SECRET": "e2e-auth-secret-0123456789abcdef0123456789",
+                    "AUTH_TRUST_HOST": "true",
+                },
+            )
+        finally:
+            proxy.stop()
+
+
+def test() -> None:
+    install()
+    ensure_chromium()
+    run("npm", "run", "lint")
+    run("npm", "test")
+    build()
+    e2e()
+
+
+COMMANDS = {"install": install, "build": build, "serve": serve, "test": test, "e2e": e2e}
+
+if __name__ == "__main__":
+    COMMANDS[sys.argv[1] if len(sys.argv) > 1 else "test"]()
