@@ -142,8 +142,12 @@ def test_tenant_a_cannot_use_tenant_b_agent(
     assert fake_ollama.model_calls() == []
 
 
-def test_primary_provider_failing_falls_back_and_headers_say_so(
-    proxy: ProxyServer, world_a: TenantWorld, fake_ollama: OllamaFake, fake_anthropic: AnthropicFake
+async def test_primary_provider_failing_falls_back_and_headers_say_so(
+    proxy: ProxyServer,
+    world_a: TenantWorld,
+    fake_ollama: OllamaFake,
+    fake_anthropic: AnthropicFake,
+    owner_db: Database,
 ) -> None:
     fake_ollama.configure(fail_status=500)
     raw = client(proxy, world_a.key).chat.completions.with_raw_response.create(
@@ -152,6 +156,9 @@ def test_primary_provider_failing_falls_back_and_headers_say_so(
     assert raw.parse().choices[0].message.content == "Hello from fake-anthropic"
     assert raw.headers["x-litellm-model-id"] == "fast-anthropic"
     assert fake_ollama.model_calls()
+    await asyncio.sleep(1)
+    rows = await usage_rows(owner_db, world_a.id)
+    assert len(rows) == 1, "the failed attempt on the primary must not count as usage"
 
 
 def test_quality_group_falls_back_to_fast_when_its_providers_fail(
@@ -282,7 +289,9 @@ def test_tenant_keys_cannot_reach_admin_or_internal_routes(
     assert response.status_code in (401, 403), (path, response.status_code, response.text[:200])
 
 
-def test_rpm_limit_holds_across_two_workers(proxy: ProxyServer, fake_ollama: OllamaFake) -> None:
+async def test_rpm_limit_holds_across_two_workers(
+    proxy: ProxyServer, fake_ollama: OllamaFake, owner_db: Database
+) -> None:
     from tests.proxy.conftest import make_world
 
     world = make_world(proxy, "Limited")
@@ -303,10 +312,12 @@ def test_rpm_limit_holds_across_two_workers(proxy: ProxyServer, fake_ollama: Oll
             ]
             return await asyncio.gather(*calls)
 
-    responses = asyncio.run(burst())
+    responses = await burst()
     codes = sorted(r.status_code for r in responses)
     assert codes.count(200) == 3, codes
     assert codes.count(429) == 7, codes
     throttled = next(r for r in responses if r.status_code == 429)
     assert int(throttled.headers["retry-after"]) > 0
     assert len(fake_ollama.model_calls()) == 3
+    await asyncio.sleep(1)
+    assert len(await usage_rows(owner_db, world.id)) == 3, "429s must not count as usage"
