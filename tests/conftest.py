@@ -14,7 +14,7 @@ from policies.redis_keys import is_declared_key
 from proxy.db.engine import Database
 from proxy.db.migrate import drop_database, migrate
 
-pytest_plugins = ["tests.fakes.fixtures"]
+pytest_plugins = ["tests.fakes.fixtures", "tests.stack"]
 
 ADMIN_URL = os.environ.get(
     "TEST_DATABASE_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/konstruct_test"

@@ -38,14 +38,14 @@ async def get_tenant(runtime: RuntimeDep, tenant_id: TenantIdDep) -> Tenant:
     "/{tenant_id}", response_model=Tenant, summary="Rename a tenant or change its settings"
 )
 async def update_tenant(
-    runtime: RuntimeDep, principal: PlatformAdminDep, tenant_id: TenantIdDep, body: TenantUpdate
+    runtime: RuntimeDep, tenant_id: TenantIdDep, principal: PlatformAdminDep, body: TenantUpdate
 ) -> Tenant:
     return await service.patch(runtime, principal, tenant_id, body)
 
 
 @router.post("/{tenant_id}/suspend", response_model=Tenant, summary="Suspend: its keys get 403")
 async def suspend_tenant(
-    runtime: RuntimeDep, principal: PlatformAdminDep, tenant_id: TenantIdDep
+    runtime: RuntimeDep, tenant_id: TenantIdDep, principal: PlatformAdminDep
 ) -> Tenant:
     return await service.update(
         runtime, principal, tenant_id, {"status": "suspended"}, "tenant.suspend"
@@ -54,7 +54,7 @@ async def suspend_tenant(
 
 @router.post("/{tenant_id}/resume", response_model=Tenant, summary="Resume a suspended tenant")
 async def resume_tenant(
-    runtime: RuntimeDep, principal: PlatformAdminDep, tenant_id: TenantIdDep
+    runtime: RuntimeDep, tenant_id: TenantIdDep, principal: PlatformAdminDep
 ) -> Tenant:
     return await service.update(
         runtime, principal, tenant_id, {"status": "active"}, "tenant.resume"
@@ -63,7 +63,7 @@ async def resume_tenant(
 
 @router.delete("/{tenant_id}", status_code=204, summary="Delete a tenant and all its data")
 async def delete_tenant(
-    runtime: RuntimeDep, principal: PlatformAdminDep, tenant_id: TenantIdDep
+    runtime: RuntimeDep, tenant_id: TenantIdDep, principal: PlatformAdminDep
 ) -> Response:
     await service.delete(runtime, principal, tenant_id)
     return Response(status_code=204)

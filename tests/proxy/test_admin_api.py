@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from proxy.db.engine import Database
 from tests.fakes.ollama import OllamaFake
-from tests.proxy.conftest import ProxyServer, TenantWorld, make_world
+from tests.stack import ProxyServer, TenantWorld, make_world
 
 pytestmark = pytest.mark.e2e
 

@@ -19,7 +19,7 @@ from tests.conftest import TEST_REDIS_URL
 from tests.fakes.anthropic import AnthropicFake
 from tests.fakes.ollama import OllamaFake
 from tests.fakes.openai import OpenAIFake
-from tests.proxy.conftest import ProxyServer, TenantWorld
+from tests.stack import ProxyServer, TenantWorld
 
 pytestmark = pytest.mark.e2e
 
@@ -292,7 +292,7 @@ def test_tenant_keys_cannot_reach_admin_or_internal_routes(
 async def test_rpm_limit_holds_across_two_workers(
     proxy: ProxyServer, fake_ollama: OllamaFake, owner_db: Database
 ) -> None:
-    from tests.proxy.conftest import make_world
+    from tests.stack import make_world
 
     world = make_world(proxy, "Limited")
     with proxy.admin() as admin:

@@ -1,0 +1,102 @@
+"""The running stack for end-to-end tests: a real proxy process (2 workers) with fake providers."""
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import Services
+from tests.fakes.anthropic import AnthropicFake
+from tests.fakes.ollama import OllamaFake
+from tests.fakes.openai import OpenAIFake
+from tests.processes import Process, free_port
+
+MASTER_KEY = "sk-test-master-key-for-the-suite"
+BRIDGE_KEY = "test-bridge-key-for-the-suite"
+
+
+@dataclass(frozen=True)
+class ProxyServer:
+    url: str
+    master_key: str
+    bridge_key: str
+    process: Process
+
+    def admin(self, token: str | None = None) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.url,
+            timeout=60,
+            headers={"Authorization": f"Bearer {token or self.master_key}"},
+        )
+
+
+@pytest.fixture(scope="session")
+def proxy_env(
+    services: Services,
+    fake_openai_session: OpenAIFake,
+    fake_anthropic_session: AnthropicFake,
+    fake_ollama_session: OllamaFake,
+) -> dict[str, str]:
+    return {
+        "DATABASE_URL": services.app_url,
+        "DATABASE_ADMIN_URL": services.admin_url,
+        "REDIS_URL": services.redis_url,
+        "KONSTRUCT_MASTER_KEY": MASTER_KEY,
+        "KONSTRUCT_BRIDGE_KEY": BRIDGE_KEY,
+        "KONSTRUCT_LOGIN_ATTEMPTS_PER_MINUTE": "5",
+        "OLLAMA_BASE_URL": fake_ollama_session.url,
+        "ANTHROPIC_BASE_URL": fake_anthropic_session.url,
+        "ANTHROPIC_API_KEY": "sk-ant-test-provider-key",
+        "OPENAI_BASE_URL": f"{fake_openai_session.url}/v1",
+        "OPENAI_API_KEY": "sk-test-openai-provider-key",
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+    }
+
+
+@pytest.fixture(scope="session")
+def proxy(proxy_env: dict[str, str]) -> Iterator[ProxyServer]:
+    port = free_port()
+    env = {**proxy_env, "PROXY_PORT": str(port), "PROXY_WORKERS": "2"}
+    process = Process("proxy", "proxy.serve", env, f"http://127.0.0.1:{port}/healthz").start()
+    try:
+        yield ProxyServer(f"http://127.0.0.1:{port}", MASTER_KEY, BRIDGE_KEY, process)
+    finally:
+        process.stop()
+
+
+@dataclass(frozen=True)
+class TenantWorld:
+    """A tenant made through the admin API: its id, an agent and a working key."""
+
+    id: str
+    slug: str
+    agent: dict[str, Any]
+    key: str
+    key_id: str
+
+
+def make_world(proxy: ProxyServer, name: str, **agent: Any) -> TenantWorld:
+    slug = f"{name.lower()}-{uuid.uuid4().hex[:8]}"
+    with proxy.admin() as admin:
+        tenant = admin.post("/admin/tenants", json={"name": name, "slug": slug})
+        assert tenant.status_code == 201, tenant.text
+        tid = tenant.json()["id"]
+        body = {"name": "Ada", "role": "Support lead", "persona": f"PERSONA-{name}", **agent}
+        made = admin.post(f"/admin/tenants/{tid}/agents", json=body)
+        assert made.status_code == 201, made.text
+        key = admin.post(f"/admin/tenants/{tid}/keys", json={"name": "ci"})
+        assert key.status_code == 201, key.text
+    return TenantWorld(tid, slug, made.json(), key.json()["secret"], key.json()["id"])
+
+
+@pytest.fixture
+def world_a(proxy: ProxyServer) -> TenantWorld:
+    return make_world(proxy, "Acme")
+
+
+@pytest.fixture
+def world_b(proxy: ProxyServer) -> TenantWorld:
+    return make_world(proxy, "Globex")
