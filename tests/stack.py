@@ -28,7 +28,7 @@ class ProxyServer:
     def admin(self, token: str | None = None) -> httpx.Client:
         return httpx.Client(
             base_url=self.url,
-            timeout=60,
+            timeout=120,
             headers={"Authorization": f"Bearer {token or self.master_key}"},
         )
 
