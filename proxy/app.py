@@ -8,10 +8,30 @@ from fastapi import FastAPI
 from litellm.proxy.proxy_server import app as litellm_app
 
 from plugins.contracts import bind
-from proxy.api import mount
+from proxy.agents.endpoints import router as agents
+from proxy.api.errors import install_error_handlers
+from proxy.api.health import router as health
+from proxy.audit.endpoints import router as audit
+from proxy.connections.endpoints import router as connections
 from proxy.gateway import GatewayServices
+from proxy.internal.endpoints import router as internal
+from proxy.keys.endpoints import router as keys
+from proxy.limits.endpoints import router as limits
+from proxy.operators.endpoints import router as operators
 from proxy.runtime import Runtime
 from proxy.settings import get_settings
+from proxy.tenants.endpoints import router as tenants
+from proxy.usage.endpoints import router as usage
+
+ROUTERS = (health, operators, tenants, agents, keys, limits, connections, usage, audit, internal)
+
+
+def mount(app: FastAPI, runtime: Runtime) -> None:
+    app.state.konstruct = runtime
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+
 
 runtime = Runtime(get_settings())
 bind(GatewayServices(runtime))

@@ -21,6 +21,7 @@ def prepare_environment() -> None:
     settings = get_settings()
     os.environ["LITELLM_MASTER_KEY"] = settings.konstruct_master_key.get_secret_value()
     os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+    os.environ["DISABLE_ADMIN_UI"] = "True"  # the portal is the admin UI; LiteLLM's stays off
     os.environ["REDIS_URL"] = settings.redis_url
     os.environ.pop("DATABASE_URL", None)  # LiteLLM must not try its own (Prisma) database
     os.environ["KONSTRUCT_DATABASE_URL"] = settings.database_url

@@ -56,6 +56,13 @@ class KeyRepository:
             await self.conn.execute(delete(key_routes).where(key_routes.c.key_id == key_id))
         return row
 
+    async def reseal(self, key_id: UUID, encrypted_secret: str) -> None:
+        await self.conn.execute(
+            update(tenant_keys)
+            .where(tenant_keys.c.id == key_id)
+            .values(encrypted_secret=encrypted_secret)
+        )
+
     async def touch(self, key_id: UUID, when: datetime) -> None:
         await self.conn.execute(
             update(tenant_keys).where(tenant_keys.c.id == key_id).values(last_used_at=when)
