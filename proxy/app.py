@@ -17,6 +17,7 @@ from proxy.gateway import GatewayServices
 from proxy.internal.endpoints import router as internal
 from proxy.keys.endpoints import router as keys
 from proxy.limits.endpoints import router as limits
+from proxy.logs import configure_logging
 from proxy.operators.endpoints import router as operators
 from proxy.runtime import Runtime
 from proxy.settings import get_settings
@@ -33,6 +34,7 @@ def mount(app: FastAPI, runtime: Runtime) -> None:
         app.include_router(router)
 
 
+configure_logging(get_settings())
 runtime = Runtime(get_settings())
 bind(GatewayServices(runtime))
 

@@ -1,6 +1,5 @@
 """`make proxy`: prepare LiteLLM's environment and serve the assembled app with uvicorn."""
 
-import logging
 import os
 from pathlib import Path
 
@@ -8,6 +7,7 @@ import uvicorn
 from dotenv import load_dotenv
 
 from proxy.config import write_resolved
+from proxy.logs import configure_logging
 from proxy.settings import get_settings
 
 RUN_DIR = Path(__file__).resolve().parent.parent / ".run"
@@ -21,7 +21,8 @@ def prepare_environment() -> None:
     settings = get_settings()
     os.environ["LITELLM_MASTER_KEY"] = settings.konstruct_master_key.get_secret_value()
     os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
-    os.environ["DISABLE_ADMIN_UI"] = "True"  # the portal is the admin UI; LiteLLM's stays off
+    os.environ["DISABLE_ADMIN_UI"] = "True"
+    os.environ["JSON_LOGS"] = "True"  # the portal is the admin UI; LiteLLM's stays off
     os.environ["REDIS_URL"] = settings.redis_url
     os.environ.pop("DATABASE_URL", None)  # LiteLLM must not try its own (Prisma) database
     os.environ["KONSTRUCT_DATABASE_URL"] = settings.database_url
@@ -30,8 +31,8 @@ def prepare_environment() -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = get_settings()
+    configure_logging(settings)
     prepare_environment()
     uvicorn.run(
         "proxy.app:app",
@@ -39,6 +40,7 @@ def main() -> None:
         port=settings.proxy_port,
         workers=settings.proxy_workers,
         log_level="warning",
+        log_config=None,  # uvicorn's records go through our JSON, redacting handler
         access_log=False,
     )
 

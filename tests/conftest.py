@@ -1,9 +1,12 @@
 """Shared fixtures: a scratch database migrated once per run, real Redis, two tenants."""
 
 import os
+import re
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
@@ -13,6 +16,7 @@ import redis
 from policies.redis_keys import is_declared_key
 from proxy.db.engine import Database
 from proxy.db.migrate import drop_database, migrate
+from tests.processes import LOG_DIR
 
 pytest_plugins = ["tests.fakes.fixtures", "tests.stack"]
 
@@ -23,6 +27,24 @@ APP_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql://konstruct_app:konstruct_app@127.0.0.1:5432/konstruct_test"
 )
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+# Secret shapes that must never appear in a component's log: tenant keys, Slack tokens,
+# and the suite's fixed credentials (tests/stack.py).
+SECRET_SHAPES = re.compile(
+    r"sk-kon-[A-Za-z0-9_-]{20,}|xox[abp]-[A-Za-z0-9-]{10,}|sk-test-master-key|test-bridge-key"
+    r"|sk-ant-test-provider-key|sk-test-openai-provider-key"
+)
+
+
+def leaked_secrets(log_dir: Path) -> list[str]:
+    """Lines of any component log that carry a secret."""
+    return [
+        f"{path.name}: {line.strip()[:200]}"
+        for path in sorted(log_dir.glob("*.log"))
+        for line in path.read_text(errors="replace").splitlines()
+        if SECRET_SHAPES.search(line)
+    ]
 
 
 @dataclass(frozen=True)
@@ -37,6 +59,7 @@ def services() -> Iterator[Services]:
     """A freshly migrated scratch database and a flushed Redis database, once per run."""
     import asyncio
 
+    shutil.rmtree(LOG_DIR, ignore_errors=True)
     asyncio.run(drop_database(ADMIN_URL))
     migrate(ADMIN_URL, APP_URL)
     client = redis.Redis.from_url(TEST_REDIS_URL)
@@ -46,6 +69,8 @@ def services() -> Iterator[Services]:
         key.decode() for key in client.scan_iter(count=1000) if not is_declared_key(key.decode())
     ]
     client.close()
+    leaks = leaked_secrets(LOG_DIR)
+    assert not leaks, f"secrets in component logs: {leaks[:5]}"
     assert not undeclared, f"Redis keys outside tenant/platform namespaces: {undeclared[:20]}"
 
 
