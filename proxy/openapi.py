@@ -6,9 +6,26 @@ of routes are left out.
 
 import json
 import os
+import re
 import sys
+from typing import Any
 
 OWN_PREFIXES = ("/admin/", "/internal/", "/healthz")
+
+
+def referenced_schemas(document: dict[str, Any]) -> dict[str, Any]:
+    """Only the component schemas our paths reach, directly or through other schemas."""
+    schemas = document["components"]["schemas"]
+    keep: dict[str, Any] = {}
+    pending = [document["paths"]]
+    while pending:
+        for ref in re.findall(
+            r'"\$ref": "#/components/schemas/([^"]+)"', json.dumps(pending.pop())
+        ):
+            if ref not in keep:
+                keep[ref] = schemas[ref]
+                pending.append(schemas[ref])
+    return dict(sorted(keep.items()))
 
 
 def main() -> None:
@@ -19,6 +36,7 @@ def main() -> None:
     document["paths"] = {
         path: item for path, item in document["paths"].items() if path.startswith(OWN_PREFIXES)
     }
+    document["components"]["schemas"] = referenced_schemas(document)
     document["info"] = {"title": "Konstruct admin and internal API", "version": "1"}
     sys.stdout.write(json.dumps(document, indent=1, sort_keys=True) + "\n")
 

@@ -8,10 +8,11 @@ OAuth install states live ten minutes in Redis and are not rotated.
 
 import asyncio
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from proxy.connections.repository import ConnectionRepository
 from proxy.connections.service import bot_token_context
+from proxy.crypto import DecryptionError, SecretBox
 from proxy.keys.repository import KeyRepository
 from proxy.keys.service import bridge_key_context
 from proxy.runtime import Runtime
@@ -24,6 +25,20 @@ class Rotation:
     tenants: int = 0
     resealed: int = 0
     current: int = 0
+    unreadable: list[str] = field(default_factory=list)
+
+    def reseal(self, box: SecretBox, sealed: str, *, context: str, what: str) -> str | None:
+        """The ciphertext under the current key, or None when it is current or unreadable."""
+        if not box.needs_rotation(sealed):
+            self.current += 1
+            return None
+        try:
+            fresh = box.rotate(sealed, context=context)
+        except DecryptionError as exc:
+            self.unreadable.append(f"{what}: {exc}")
+            return None
+        self.resealed += 1
+        return fresh
 
 
 async def rotate(runtime: Runtime) -> Rotation:
@@ -35,23 +50,26 @@ async def rotate(runtime: Runtime) -> Rotation:
         async with runtime.db.tenant_transaction(tenant_id) as conn:
             connections = ConnectionRepository(conn)
             for row in await connections.list_all():
-                context = bot_token_context(tenant_id)
-                if box.needs_rotation(row.encrypted_bot_token):
-                    sealed = box.rotate(row.encrypted_bot_token, context=context)
+                sealed = done.reseal(
+                    box,
+                    row.encrypted_bot_token,
+                    context=bot_token_context(tenant_id),
+                    what=f"tenant {tenant_id} Slack connection {row.id}",
+                )
+                if sealed is not None:
                     await connections.update(row.id, encrypted_bot_token=sealed)
-                    done.resealed += 1
-                else:
-                    done.current += 1
             keys = KeyRepository(conn)
             for key in await keys.list_all(kind="bridge"):
                 if key.encrypted_secret is None:
                     continue
-                if box.needs_rotation(key.encrypted_secret):
-                    sealed = box.rotate(key.encrypted_secret, context=bridge_key_context(tenant_id))
+                sealed = done.reseal(
+                    box,
+                    key.encrypted_secret,
+                    context=bridge_key_context(tenant_id),
+                    what=f"tenant {tenant_id} bridge key {key.id}",
+                )
+                if sealed is not None:
                     await keys.reseal(key.id, sealed)
-                    done.resealed += 1
-                else:
-                    done.current += 1
         done.tenants += 1
     return done
 
@@ -66,6 +84,13 @@ async def _main() -> None:
         f"rotate_secrets: {done.tenants} tenants, {done.resealed} secrets re-encrypted under "
         f"key {runtime.secrets.current_kid!r}, {done.current} already current\n"
     )
+    for problem in done.unreadable:
+        sys.stderr.write(f"rotate_secrets: cannot decrypt {problem}\n")
+    if done.unreadable:
+        sys.stderr.write(
+            "rotate_secrets: keep every old key in KONSTRUCT_SECRET_KEY until these are fixed\n"
+        )
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     konstruct_operator_token_ttl_seconds: int = 1800
     konstruct_key_cache_seconds: int = 10
     konstruct_login_attempts_per_minute: int = 5
+    # Per source address: higher, since a whole office may share one.
+    konstruct_login_attempts_per_minute_per_ip: int = 30
 
     konstruct_admin_email: str = "admin@konstruct.local"
     konstruct_admin_password: SecretStr = SecretStr("")

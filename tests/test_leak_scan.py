@@ -11,8 +11,7 @@ pytestmark = pytest.mark.unit
 
 def test_scan_reports_leaked_keys_and_tokens(tmp_path: Path) -> None:
     (tmp_path / "proxy.log").write_text(
-        '{"message": "auth ok"}\n'
-        '{"message": "key sk-kon-AbCdEfGhIjKlMnOpQrStUvWx leaked"}\n'
+        '{"message": "auth ok"}\n{"message": "key sk-kon-AbCdEfGhIjKlMnOpQrStUvWx leaked"}\n'
     )
     (tmp_path / "bridge.log").write_text("posting with xoxb-1234567890-abcdefghij\n")
     leaks = leaked_secrets(tmp_path)

@@ -4,19 +4,26 @@ Every tenant-owned row is guarded by row-level security keyed on the transaction
 setting `app.current_tenant`. It is written only by `Database.tenant_transaction`, with
 `set_config(..., true)`, so it ends with the transaction and a pooled connection never
 carries a tenant into the next one.
+
+The Database owns transaction boundaries itself: its engine runs in autocommit mode and
+each transaction opens with one simple-protocol message, so beginning and setting the
+tenant cost one round trip, not two. A connection whose transaction cannot be ended
+cleanly is invalidated, never returned to the pool.
 """
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Awaitable, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
 from contextvars import ContextVar
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 current_tenant: ContextVar[UUID | None] = ContextVar("current_tenant", default=None)
 
-_SET_TENANT = text("select set_config('app.current_tenant', :tenant_id, true)")
+_BEGIN = "BEGIN"
+# The tenant is a UUID object rendered by uuid itself: nothing else can reach this string.
+_BEGIN_AS_TENANT = "BEGIN; SELECT set_config('app.current_tenant', '{tenant}', true)"
 
 
 class NoTenantError(RuntimeError):
@@ -44,7 +51,11 @@ def tenant_scope(tenant_id: UUID) -> Iterator[None]:
 class Database:
     def __init__(self, url: str, *, pool_size: int = 10, **engine_options: object) -> None:
         self.engine: AsyncEngine = create_async_engine(
-            async_url(url), pool_size=pool_size, pool_pre_ping=True, **engine_options
+            async_url(url),
+            pool_size=pool_size,
+            pool_pre_ping=True,
+            isolation_level="AUTOCOMMIT",
+            **engine_options,
         )
 
     async def dispose(self) -> None:
@@ -58,12 +69,40 @@ class Database:
         tenant = tenant_id if tenant_id is not None else current_tenant.get()
         if tenant is None:
             raise NoTenantError("no tenant in scope for a tenant transaction")
-        async with self.engine.begin() as conn:
-            await conn.execute(_SET_TENANT, {"tenant_id": str(tenant)})
+        opening = _BEGIN_AS_TENANT.format(tenant=UUID(str(tenant)))
+        async with self._transaction(opening) as conn:
             yield conn
 
     @asynccontextmanager
     async def platform_transaction(self) -> AsyncIterator[AsyncConnection]:
         """A transaction with no tenant set: platform tables only; tenant tables show no rows."""
-        async with self.engine.begin() as conn:
+        async with self._transaction(_BEGIN) as conn:
             yield conn
+
+    @asynccontextmanager
+    async def _transaction(self, opening: str) -> AsyncIterator[AsyncConnection]:
+        async with self.engine.connect() as conn:
+            driver = (await conn.get_raw_connection()).driver_connection
+            assert driver is not None
+            await _end_or_invalidate(conn, driver.execute(opening), undo=driver)
+            try:
+                yield conn
+            except BaseException:
+                with suppress(Exception):  # the body's exception is the one to report
+                    await _end_or_invalidate(conn, driver.execute("ROLLBACK"))
+                raise
+            await _end_or_invalidate(conn, driver.execute("COMMIT"))
+
+
+async def _end_or_invalidate(
+    conn: AsyncConnection, statement: Awaitable[object], undo: Any = None
+) -> None:
+    """Run a transaction-control statement; on failure the connection is discarded."""
+    try:
+        await statement
+    except BaseException:
+        if undo is not None:
+            with suppress(Exception):
+                await undo.execute("ROLLBACK")
+        await conn.invalidate()
+        raise

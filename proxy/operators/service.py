@@ -19,9 +19,8 @@ from proxy.tenants.repository import TenantRepository
 THROTTLE_WINDOW_SECONDS = 60
 
 
-async def _throttle(runtime: Runtime, subjects: list[str]) -> None:
-    limit = runtime.settings.konstruct_login_attempts_per_minute
-    for subject in subjects:
+async def _throttle(runtime: Runtime, subjects: list[tuple[str, int]]) -> None:
+    for subject, limit in subjects:
         key = login_throttle_key(subject)
         attempts = await runtime.redis.incr(key)
         if attempts == 1:
@@ -35,7 +34,14 @@ async def _throttle(runtime: Runtime, subjects: list[str]) -> None:
 
 
 async def login(runtime: Runtime, body: LoginIn, client_ip: str) -> LoginOut:
-    await _throttle(runtime, [f"email:{body.email}", f"ip:{client_ip}"])
+    settings = runtime.settings
+    await _throttle(
+        runtime,
+        [
+            (f"email:{body.email}", settings.konstruct_login_attempts_per_minute),
+            (f"ip:{client_ip}", settings.konstruct_login_attempts_per_minute_per_ip),
+        ],
+    )
     async with runtime.db.platform_transaction() as conn:
         operator = await OperatorRepository(conn).get_by_email(body.email)
     matches, rehash = await verify_password(

@@ -50,6 +50,8 @@ async def test_rotation_reseals_bot_tokens_and_bridge_keys(
     await rotated.close()
     assert first.resealed >= 4
     assert second.resealed == 0
+    ours = (str(tenant_a.id), str(tenant_b.id))
+    assert not [p for p in first.unreadable if p.startswith(tuple(f"tenant {t}" for t in ours))]
 
     new_only = SecretBox.from_spec(new_spec)
     for tenant in (tenant_a, tenant_b):
@@ -75,3 +77,21 @@ async def test_rotation_reseals_bot_tokens_and_bridge_keys(
         assert sealed_token.startswith("v1:new:")
         assert new_only.decrypt(sealed_token, context=bot_token_context(tenant.id)) == token
         assert new_only.decrypt(sealed_key, context=f"bridge_key:{tenant.id}") == key
+
+
+async def test_unreadable_secrets_are_reported_not_fatal(
+    services: Services, db: Database, tenant_a: Tenant
+) -> None:
+    async with db.tenant_transaction(tenant_a.id) as conn:
+        await ConnectionRepository(conn).create(
+            tenant_id=tenant_a.id,
+            workspace_id=f"TX{tenant_a.id.hex[:8].upper()}",
+            encrypted_bot_token="v1:gone:AAAA",
+            bot_user_id="UBOT",
+        )
+    runtime = runtime_with(services, generate_key_spec("fresh"))
+    done = await rotate(runtime)
+    await runtime.close()
+    mine = [p for p in done.unreadable if p.startswith(f"tenant {tenant_a.id}")]
+    assert len(mine) == 1
+    assert "unknown key id 'gone'" in mine[0]

@@ -163,3 +163,25 @@ async def test_interleaved_transactions_on_a_tiny_pool_never_mix_tenants(
         assert len(results) == 1000
     finally:
         await pool.dispose()
+
+
+async def test_a_failed_transaction_rolls_back_and_leaves_no_tenant_behind(
+    services: Services, tenant_a: Tenant
+) -> None:
+    single = Database(services.app_url, pool_size=1, max_overflow=0)
+    try:
+        with pytest.raises(DBAPIError):
+            async with single.tenant_transaction(tenant_a.id) as conn:
+                await conn.execute(
+                    text("insert into agents (tenant_id, slug, name) values (:t, 'ghost', 'x')"),
+                    {"t": tenant_a.id},
+                )
+                await conn.execute(text("select 1/0"))
+        async with single.tenant_transaction(tenant_a.id) as conn:
+            ghosts = await conn.execute(text("select count(*) from agents where slug = 'ghost'"))
+            assert ghosts.scalar_one() == 0
+        async with single.platform_transaction() as conn:
+            state = await conn.execute(text("select current_setting('app.current_tenant', true)"))
+            assert state.scalar_one() in ("", None)
+    finally:
+        await single.dispose()

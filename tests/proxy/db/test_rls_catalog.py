@@ -42,14 +42,20 @@ async def test_every_tenant_table_has_forced_rls_and_a_policy(owner_db: Database
     assert {"agents", "messages", "usage_events", "audit_log", "tenant_keys"} <= policed
 
 
+class Undo(Exception):
+    """Raised to roll a transaction back."""
+
+
 async def test_a_new_tenant_table_without_rls_is_caught(owner_db: Database) -> None:
-    async with owner_db.engine.connect() as conn:
-        transaction = await conn.begin()
-        await conn.execute(text("create table sneaky (id int, tenant_id uuid)"))
-        assert await unguarded(conn) == {"sneaky"}
-        await conn.execute(text("alter table sneaky enable row level security"))
-        assert await unguarded(conn) == {"sneaky"}, "ENABLE without FORCE must still fail"
-        await transaction.rollback()
+    with pytest.raises(Undo):
+        async with owner_db.platform_transaction() as conn:
+            await conn.execute(text("create table sneaky (id int, tenant_id uuid)"))
+            assert await unguarded(conn) == {"sneaky"}
+            await conn.execute(text("alter table sneaky enable row level security"))
+            assert await unguarded(conn) == {"sneaky"}, "ENABLE without FORCE must still fail"
+            raise Undo
+    async with owner_db.platform_transaction() as conn:
+        assert await unguarded(conn) == set(), "the rollback must have removed the table"
 
 
 async def test_platform_tables_hold_only_their_routing_columns(owner_db: Database) -> None:

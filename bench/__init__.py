@@ -1,0 +1,1 @@
+"""Konstruct benchmarks: `python -m bench.run` (see bench/run.py)."""

@@ -1,0 +1,446 @@
+"""gateway_throughput_ratio and gateway_added_ms_p50: Konstruct's proxy against bare LiteLLM.
+
+Both proxies serve the same `konstruct-fast` deployment (openai/gpt-4o-mini, max_retries 0)
+pointing at one fake OpenAI server (a standalone process, zero delay), with the same
+worker count and the same router settings:
+
+- A, baseline: LiteLLM's own app (`uvicorn litellm.proxy.proxy_server:app`) with a config
+  derived from ours minus everything Konstruct adds: no custom auth, no callbacks, no
+  coordination Redis, no database; the master key authenticates.
+- B: `python -m proxy.serve` with only OPENAI_* configured; a tenant, an agent and a key
+  (rpm 1,000,000) made through the admin API; requests carry the tenant key and the
+  `X-Konstruct-Agent` header, so custom auth, persona, usage logging and the limiter run.
+
+Both proxies are started once; only the one under load runs, the other is SIGSTOPped (2
+cores). Rounds alternate the order (A B, B A, ...). Throughput: a fixed number of requests
+at concurrency 20 after a warm-up; latency: serial requests after a warm-up, with the
+`x-litellm-overhead-duration-ms` header of each answer.
+"""
+
+import asyncio
+import json
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import httpx
+import yaml
+
+from bench.common import (
+    BENCH_REDIS_URL,
+    RUN_DIR,
+    Child,
+    Context,
+    Result,
+    base_env,
+    free_port,
+    log,
+    median,
+    ms,
+    percentile,
+    result,
+    summary_ms,
+)
+
+MASTER_KEY = "sk-bench-master-key-not-for-production"
+MODEL = "konstruct-fast"
+BODY = {"model": MODEL, "messages": [{"role": "user", "content": "Hello, who are you?"}]}
+CONCURRENCY = 20
+
+
+@dataclass(frozen=True)
+class Sizes:
+    rounds: int  # interleaved rounds; each arm gets one throughput and one serial block
+    warmup: int  # per arm, before the first round, at CONCURRENCY (not recorded)
+    block_requests: int  # throughput block, at CONCURRENCY
+    serial_warmup: int  # per arm, serial, before the first round (not recorded)
+    serial_block: int  # serial block
+
+
+FULL = Sizes(rounds=6, warmup=60, block_requests=100, serial_warmup=20, serial_block=50)
+QUICK = Sizes(rounds=2, warmup=20, block_requests=50, serial_warmup=10, serial_block=20)
+
+
+@dataclass
+class Target:
+    name: str
+    child: Child
+    url: str
+    headers: dict[str, str]
+    throughput: list[float] = field(default_factory=list)  # req/s of each block
+    requests: int = 0
+    busy_seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    overhead_ms: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------------ processes
+def start_fake() -> tuple[Child, str]:
+    ready = RUN_DIR / f"fake-openai-{uuid.uuid4().hex[:8]}.port"
+    argv = [
+        *_python(),
+        "-m",
+        "tests.fakes.openai",
+        "--port",
+        "0",
+        "--ready-file",
+        str(ready),
+    ]
+    child = Child("fake-openai", argv, base_env())
+    deadline = time.monotonic() + 20
+    while not ready.exists():
+        if child.proc.poll() is not None or time.monotonic() > deadline:
+            child.stop()
+            raise RuntimeError(f"fake OpenAI did not start; see {child.log_path}")
+        time.sleep(0.05)
+    port = int(ready.read_text().strip())
+    ready.unlink()
+    return child, f"http://127.0.0.1:{port}"
+
+
+def _python() -> list[str]:
+    return [sys.executable]
+
+
+def provider_env(fake_url: str) -> dict[str, str]:
+    return {"OPENAI_BASE_URL": f"{fake_url}/v1", "OPENAI_API_KEY": "sk-bench-provider-key"}
+
+
+def bare_config(fake_url: str, target: Path) -> Path:
+    """Our resolved config (OpenAI deployments only) minus everything Konstruct adds."""
+    from proxy.config import SOURCE, resolve
+
+    config = resolve(yaml.safe_load(SOURCE.read_text()), provider_env(fake_url))
+    litellm_settings = {
+        k: v
+        for k, v in config.get("litellm_settings", {}).items()
+        if k not in ("callbacks", "enable_post_custom_auth_checks")
+    }
+    bare = {
+        "model_list": config["model_list"],
+        "router_settings": config.get("router_settings", {}),
+        "litellm_settings": litellm_settings,
+        "general_settings": {"master_key": "os.environ/LITELLM_MASTER_KEY"},
+    }
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(bare, sort_keys=False))
+    return target
+
+
+def start_bare(fake_url: str, workers: int) -> tuple[Child, str]:
+    port = free_port()
+    config = bare_config(fake_url, RUN_DIR / f"bare-litellm-{workers}w.yaml")
+    env = base_env(
+        LITELLM_MASTER_KEY=MASTER_KEY, CONFIG_FILE_PATH=str(config), **provider_env(fake_url)
+    )
+    argv = [
+        *_python(),
+        "-m",
+        "uvicorn",
+        "litellm.proxy.proxy_server:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    return Child(f"bare-litellm-{workers}w", argv, env), f"http://127.0.0.1:{port}"
+
+
+def start_konstruct(
+    fake_url: str, workers: int, app_url: str, admin_url: str, variant: str = ""
+) -> tuple[Child, str]:
+    port = free_port()
+    env = base_env(
+        PROXY_PORT=str(port),
+        PROXY_WORKERS=str(workers),
+        DATABASE_URL=app_url,
+        DATABASE_ADMIN_URL=admin_url,
+        REDIS_URL=BENCH_REDIS_URL,
+        KONSTRUCT_MASTER_KEY=MASTER_KEY,
+        **provider_env(fake_url),
+    )
+    if variant:
+        argv = [*_python(), "-m", "bench.konstruct_variant", variant]
+        name = f"konstruct-{variant}"
+    else:
+        argv = [*_python(), "-m", "proxy.serve"]
+        name = "konstruct"
+    child = Child(f"{name}-{workers}w", argv, env)
+    return child, f"http://127.0.0.1:{port}"
+
+
+def make_tenant(url: str) -> tuple[str, str]:
+    """A tenant, an agent and a high-rpm key through the admin API: (key, agent id)."""
+    slug = f"bench-gw-{uuid.uuid4().hex[:8]}"
+    headers = {"Authorization": f"Bearer {MASTER_KEY}"}
+    with httpx.Client(base_url=url, headers=headers, timeout=30) as admin:
+        tenant = admin.post("/admin/tenants", json={"name": "Bench Gateway", "slug": slug})
+        tenant.raise_for_status()
+        tid = tenant.json()["id"]
+        agent = admin.post(
+            f"/admin/tenants/{tid}/agents",
+            json={"name": "Ada", "role": "Support lead", "persona": "Calm and precise."},
+        )
+        agent.raise_for_status()
+        key = admin.post(
+            f"/admin/tenants/{tid}/keys", json={"name": "bench", "rpm_limit": 1_000_000}
+        )
+        key.raise_for_status()
+    return key.json()["secret"], agent.json()["id"]
+
+
+# ------------------------------------------------------------------------ load
+async def _one(session: aiohttp.ClientSession, target: Target) -> tuple[float, float | None]:
+    t0 = time.perf_counter()
+    async with session.post(
+        f"{target.url}/v1/chat/completions", json=BODY, headers=target.headers
+    ) as resp:
+        payload = await resp.read()
+        elapsed = time.perf_counter() - t0
+        if resp.status != 200:
+            target.errors[str(resp.status)] = target.errors.get(str(resp.status), 0) + 1
+            raise RuntimeError(f"{target.name}: HTTP {resp.status}: {payload[:300]!r}")
+        overhead = resp.headers.get("x-litellm-overhead-duration-ms")
+    try:
+        over = float(overhead) if overhead not in (None, "None") else None
+    except ValueError:
+        over = None
+    json.loads(payload)  # a full, parseable answer, as a client would need
+    return elapsed, over
+
+
+async def throughput(target: Target, requests: int) -> tuple[int, float]:
+    """(requests, seconds) for `requests` calls kept CONCURRENCY in flight."""
+    connector = aiohttp.TCPConnector(limit=CONCURRENCY)
+    timeout = aiohttp.ClientTimeout(total=120)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        remaining = [requests]
+
+        async def worker() -> None:
+            while remaining[0] > 0:
+                remaining[0] -= 1
+                await _one(session, target)
+
+        # Open the connections first, so the timed block measures requests only.
+        await asyncio.gather(*(_one(session, target) for _ in range(CONCURRENCY)))
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        return requests, time.perf_counter() - t0
+
+
+async def serial(target: Target, requests: int, record: bool = True) -> None:
+    connector = aiohttp.TCPConnector(limit=1)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        await _one(session, target)  # open the connection
+        for _ in range(requests):
+            elapsed, over = await _one(session, target)
+            if record:
+                target.latencies.append(elapsed)
+                if over is not None:
+                    target.overhead_ms.append(over)
+
+
+def with_only(target: Target, work: Callable[[], None]) -> None:
+    """Run `work` with this arm resumed; every other arm stays SIGSTOPped."""
+    target.child.resume()
+    try:
+        work()
+    finally:
+        target.child.pause()
+
+
+def warm_up(target: Target, sizes: Sizes) -> None:
+    def work() -> None:
+        asyncio.run(throughput(target, sizes.warmup))
+        asyncio.run(serial(target, sizes.serial_warmup, record=False))
+
+    with_only(target, work)
+
+
+def measure_block(target: Target, sizes: Sizes) -> None:
+    def work() -> None:
+        done, seconds = asyncio.run(throughput(target, sizes.block_requests))
+        target.throughput.append(done / seconds)
+        target.requests += done
+        target.busy_seconds += seconds
+        asyncio.run(serial(target, sizes.serial_block))
+
+    with_only(target, work)
+
+
+# ------------------------------------------------------------------------ entry point
+def compare(ctx: Context, workers: int, sizes: Sizes, fake_url: str) -> dict[str, Target]:
+    """Start every arm together, then load one at a time (the others SIGSTOPped)."""
+    admin_url, app_url = ctx.scratch_database()
+    children: dict[str, tuple[Child, str]] = {
+        "bare_litellm": start_bare(fake_url, workers),
+        "konstruct": start_konstruct(fake_url, workers, app_url, admin_url),
+    }
+    for variant in ctx.variants if workers == 1 else ():
+        children[f"konstruct_{variant}"] = start_konstruct(
+            fake_url, workers, app_url, admin_url, variant=variant
+        )
+    try:
+        t0 = time.monotonic()
+        for name, (child, url) in children.items():
+            health = "/health/liveliness" if name == "bare_litellm" else "/healthz"
+            child.wait_healthy(url + health, timeout=240)
+        log(
+            f"gateway: {workers} worker(s): {len(children)} proxies up in "
+            f"{time.monotonic() - t0:.1f}s (started together)"
+        )
+        targets: dict[str, Target] = {}
+        for name, (child, url) in children.items():
+            if name == "bare_litellm":
+                headers = {"Authorization": f"Bearer {MASTER_KEY}"}
+            else:
+                key, agent_id = make_tenant(url)
+                headers = {"Authorization": f"Bearer {key}", "X-Konstruct-Agent": agent_id}
+            targets[name] = Target(name, child, url, headers)
+            child.pause()
+        order = list(targets.values())
+        for target in order:
+            warm_up(target, sizes)
+        for r in range(sizes.rounds):
+            shift = r % len(order)
+            for target in order[shift:] + order[:shift]:  # rotate who goes first
+                measure_block(target, sizes)
+            log(
+                "gateway: round {}/{}: {}".format(
+                    r + 1,
+                    sizes.rounds,
+                    ", ".join(f"{t.name} {t.throughput[-1]:.1f} req/s" for t in order),
+                )
+            )
+        return targets
+    finally:
+        for child, _ in children.values():
+            child.stop()
+
+
+def _latency_context(target: Target) -> dict[str, Any]:
+    return {
+        **summary_ms(target.latencies),
+        "overhead_header_p50_ms": _p50(target.overhead_ms),
+        "overhead_header_p99_ms": _p99(target.overhead_ms),
+        "rps": round(target.requests / target.busy_seconds, 1),
+        "rps_by_round": [round(x, 1) for x in target.throughput],
+        "errors": target.errors,
+    }
+
+
+def _block_p50s(target: Target, block: int) -> list[float]:
+    lat = target.latencies
+    return [median(lat[i : i + block]) for i in range(0, len(lat), block)]
+
+
+def _versus(arm: Target, bare: Target, sizes: Sizes) -> dict[str, Any]:
+    """Throughput ratio and added p50 of `arm` against the bare baseline."""
+    ratios = [a / b for b, a in zip(bare.throughput, arm.throughput, strict=True)]
+    added = [
+        a - b
+        for b, a in zip(
+            _block_p50s(bare, sizes.serial_block), _block_p50s(arm, sizes.serial_block), strict=True
+        )
+    ]
+    return {
+        "throughput_ratio": median(ratios),
+        "throughput_ratio_by_round": [round(r, 4) for r in ratios],
+        "throughput_ratio_pooled": (arm.requests / arm.busy_seconds)
+        / (bare.requests / bare.busy_seconds),
+        "added_ms_p50": median(arm.latencies) - median(bare.latencies),
+        "added_ms_p50_by_round": [ms(x) for x in added],
+    }
+
+
+def run(ctx: Context) -> list[Result]:
+    sizes = QUICK if ctx.quick else FULL
+    fake, fake_url = start_fake()
+    try:
+        targets = compare(ctx, 1, sizes, fake_url)
+    finally:
+        fake.stop()
+    bare, kon = targets["bare_litellm"], targets["konstruct"]
+    versus = _versus(kon, bare, sizes)
+    common: dict[str, Any] = {
+        "workers": 1,
+        "rounds": sizes.rounds,
+        "method": "one proxy runs at a time (others SIGSTOPped); arms interleaved in rounds "
+        "whose order rotates; per round each arm gets a throughput block and a serial block",
+        "quick": ctx.quick,
+    }
+    diagnostics: dict[str, Any] = {}
+    for variant in ctx.variants:
+        arm = targets[f"konstruct_{variant}"]
+        v = _versus(arm, bare, sizes)
+        diagnostics[f"variant_{variant}"] = {
+            "throughput_ratio": round(v["throughput_ratio"], 4),
+            "added_ms_p50": ms(v["added_ms_p50"]),
+            **_latency_context(arm),
+        }
+    if diagnostics:
+        diagnostics = {
+            "variants": {
+                "what": "Konstruct with parts switched off (bench/konstruct_variant.py), "
+                "against the same bare baseline",
+                **diagnostics,
+            }
+        }
+    return [
+        result(
+            "gateway_throughput_ratio",
+            round(versus["throughput_ratio"], 4),
+            "ratio",
+            target=">= 0.95",
+            what="Konstruct proxy req/s / bare LiteLLM proxy req/s (median of per-round "
+            "ratios), same fake backend, same worker count",
+            ratio_by_round=versus["throughput_ratio_by_round"],
+            ratio_pooled=round(versus["throughput_ratio_pooled"], 4),
+            konstruct_rps=round(kon.requests / kon.busy_seconds, 1),
+            bare_litellm_rps=round(bare.requests / bare.busy_seconds, 1),
+            requests_per_arm=kon.requests,
+            block_requests=sizes.block_requests,
+            warmup=sizes.warmup,
+            concurrency=CONCURRENCY,
+            **common,
+            **diagnostics,
+        ),
+        result(
+            "gateway_added_ms_p50",
+            ms(versus["added_ms_p50"]),
+            "ms",
+            target="<= 2",
+            what="p50 serial latency of Konstruct minus p50 of bare LiteLLM",
+            added_ms_p50_by_round=versus["added_ms_p50_by_round"],
+            latency_ratio_p50=round(median(kon.latencies) / median(bare.latencies), 4),
+            konstruct=_latency_context(kon),
+            bare_litellm=_latency_context(bare),
+            overhead_header_p50_ms={
+                "konstruct": _p50(kon.overhead_ms),
+                "bare_litellm": _p50(bare.overhead_ms),
+            },
+            serial_requests_per_arm=len(kon.latencies),
+            serial_warmup=sizes.serial_warmup,
+            **common,
+            **diagnostics,
+        ),
+    ]
+
+
+def _p50(values: list[float]) -> float | None:
+    return round(median(values), 3) if values else None
+
+
+def _p99(values: list[float]) -> float | None:
+    return round(percentile(values, 99), 3) if values else None

@@ -1,0 +1,390 @@
+"""slack_ack_p99_ms and slack_ack_ratio: how fast the bridge acks Slack events, against bare bolt.
+
+Two servers, each in its own process, served by uvicorn the same way:
+
+- A, baseline: `python -m bench.bare_bolt`, a bare slack-bolt AsyncApp (same signing secret,
+  `process_before_response=True`) whose `app_mention` listener just returns.
+- B: `python -m bridge.web` against Redis db 14: its own signature and shape checks, bolt,
+  authorize through the Redis workspace cache, dedupe and an RQ enqueue before the ack.
+
+The web process authorizes every event through `bridge.workspaces.resolve_workspace`, which
+asks the proxy's internal API only on a cache miss. Starting a LiteLLM proxy would cost
+~30 s of this benchmark's ~90 s, so the cache is pre-seeded exactly as the bridge writes it
+(routing key → tenant id, workspace key → `Workspace` JSON, the bridge's TTL), and
+KONSTRUCT_PROXY_URL points at a closed port: a miss would fail the request, never pass.
+
+Load is open-loop: requests are scheduled at a fixed rate (100/s) and each ack's latency is
+measured from its *scheduled* send time, so a stalled server is charged for the queue it
+causes (no coordinated omission). Bodies are `event_callback`s with an `app_mention` of the
+bot, unique event ids, signed as Slack signs them; 1 % of the slots re-deliver an earlier
+event with `X-Slack-Retry-Num`, as Slack does after a slow ack. Both servers run together
+but only the one under load runs (the other is SIGSTOPped); the arms alternate in rounds
+whose order rotates. Afterwards the bridge's RQ queue must hold exactly one job per unique
+event id it was sent (lost 0, duplicates 0), and every request must have been answered 200.
+"""
+
+import asyncio
+import hashlib
+import hmac
+import json
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+import redis as redis_lib
+from rq import Queue
+
+from bench.common import (
+    BENCH_REDIS_URL,
+    Child,
+    Context,
+    Result,
+    base_env,
+    free_port,
+    log,
+    median,
+    ms,
+    percentile,
+    result,
+)
+from bridge.proxy_api import AgentSummary, Workspace
+from bridge.queue import job_id_for
+from bridge.settings import Settings
+from policies.redis_keys import team_routing_cache_key, workspace_cache_key
+
+SIGNING_SECRET = "bench-slack-signing-secret-not-for-production"
+BRIDGE_KEY = "bench-bridge-key-not-for-production"
+QUEUE = "konstruct-bridge-bench"
+BOT_USER_ID = "UBENCHBOT"
+REDELIVER_EVERY = 100  # one slot in this many re-delivers an earlier event
+REDELIVER_LAG = 50  # ... the one sent this many slots before
+TARGET_P99_MS = 100.0
+TARGET_RATIO = 1.5
+
+
+@dataclass(frozen=True)
+class Sizes:
+    rate: float  # requests per second, open loop
+    rounds: int  # interleaved rounds; each arm gets one block per round
+    block_seconds: float  # load per arm per round
+    warmup_seconds: float  # per arm, before the first round (not recorded)
+
+
+FULL = Sizes(rate=100, rounds=3, block_seconds=10, warmup_seconds=2)
+QUICK = Sizes(rate=100, rounds=1, block_seconds=5, warmup_seconds=1)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    event_id: str
+    body: bytes
+    headers: dict[str, str]
+
+
+@dataclass
+class Arm:
+    name: str
+    child: Child
+    url: str
+    latencies: list[float] = field(default_factory=list)  # seconds, from the scheduled time
+    round_p99s: list[float] = field(default_factory=list)
+    sent: int = 0  # every request, warm-up included; each must be answered 200
+    ok: int = 0
+    measured: int = 0  # requests in the recorded blocks
+    errors: dict[str, int] = field(default_factory=dict)
+    event_ids: set[str] = field(default_factory=set)  # every unique id sent, warm-up included
+    redelivered: int = 0
+    max_send_lag: float = 0.0  # how late the client fired a request (client overload)
+    busy_seconds: float = 0.0
+
+
+# ------------------------------------------------------------------------ requests
+def sign(body: bytes, timestamp: int) -> dict[str, str]:
+    """Slack's headers: `v0=` HMAC-SHA256 of `v0:{ts}:{raw body}` with the signing secret."""
+    base = f"v0:{timestamp}:".encode() + body
+    digest = hmac.new(SIGNING_SECRET.encode(), base, hashlib.sha256).hexdigest()
+    return {
+        "X-Slack-Request-Timestamp": str(timestamp),
+        "X-Slack-Signature": f"v0={digest}",
+        "Content-Type": "application/json",
+    }
+
+
+def mention_body(team_id: str, event_id: str, n: int, now: int) -> bytes:
+    ts = f"{now}.{n:06d}"
+    text = f"<@{BOT_USER_ID}> benchmark question {n}"
+    return json.dumps(
+        {
+            "token": "legacy-verification-token",
+            "team_id": team_id,
+            "api_app_id": "ABENCHAPP",
+            "event": {
+                "type": "app_mention",
+                "user": "UBENCHUSER",
+                "text": text,
+                "ts": ts,
+                "channel": "CBENCH",
+                "event_ts": ts,
+                "team": team_id,
+            },
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": now,
+            "authorizations": [{"team_id": team_id, "user_id": BOT_USER_ID, "is_bot": True}],
+        },
+        separators=(",", ":"),
+    ).encode()
+
+
+def schedule(arm: Arm, team_id: str, label: str, count: int) -> list[Delivery]:
+    """`count` signed deliveries; every REDELIVER_EVERY-th re-sends an earlier event."""
+    now = int(time.time())
+    out: list[Delivery] = []
+    for n in range(count):
+        if n >= REDELIVER_LAG and n % REDELIVER_EVERY == REDELIVER_EVERY - 1:
+            first = out[n - REDELIVER_LAG]
+            retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+            body = first.body  # Slack re-sends the same payload, signed anew
+            out.append(Delivery(first.event_id, body, {**sign(body, now), **retry}))
+            arm.redelivered += 1
+            continue
+        event_id = f"Ev{label}{n:05d}{uuid.uuid4().hex[:8].upper()}"
+        body = mention_body(team_id, event_id, n, now)
+        out.append(Delivery(event_id, body, sign(body, now)))
+        arm.event_ids.add(event_id)
+    return out
+
+
+async def _send(
+    session: aiohttp.ClientSession, arm: Arm, delivery: Delivery, due: float, record: bool
+) -> None:
+    try:
+        async with session.post(
+            f"{arm.url}/slack/events", data=delivery.body, headers=delivery.headers
+        ) as resp:
+            await resp.read()
+            status = str(resp.status)
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        status = exc.__class__.__name__
+    elapsed = time.perf_counter() - due
+    arm.sent += 1
+    arm.measured += record
+    if status == "200":
+        arm.ok += 1
+        if record:
+            arm.latencies.append(elapsed)
+    else:
+        arm.errors[status] = arm.errors.get(status, 0) + 1
+
+
+async def open_loop(arm: Arm, deliveries: list[Delivery], rate: float, record: bool) -> list[float]:
+    """Fire `deliveries` at `rate`/s whatever the answers do; latencies of this block."""
+    before = len(arm.latencies)
+    connector = aiohttp.TCPConnector(limit=1000)
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        start = time.perf_counter() + 0.05
+        tasks: list[asyncio.Task[None]] = []
+        for i, delivery in enumerate(deliveries):
+            due = start + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            arm.max_send_lag = max(arm.max_send_lag, time.perf_counter() - due)
+            tasks.append(asyncio.create_task(_send(session, arm, delivery, due, record)))
+        await asyncio.gather(*tasks)
+        if record:
+            arm.busy_seconds += time.perf_counter() - start
+    return arm.latencies[before:]
+
+
+def load(arm: Arm, team_id: str, label: str, seconds: float, rate: float, record: bool) -> None:
+    """Run one block with only this arm's server resumed; the other stays SIGSTOPped."""
+    deliveries = schedule(arm, team_id, label, round(seconds * rate))
+    arm.child.resume()
+    try:
+        block = asyncio.run(open_loop(arm, deliveries, rate, record))
+    finally:
+        arm.child.pause()
+    if record and block:
+        arm.round_p99s.append(percentile(block, 99))
+
+
+# ------------------------------------------------------------------------ processes
+def start_bare() -> Arm:
+    port = free_port()
+    argv = [_python(), "-m", "bench.bare_bolt", "--port", str(port)]
+    child = Child("bare-bolt", argv, base_env(SLACK_SIGNING_SECRET=SIGNING_SECRET))
+    return Arm("bare_bolt", child, f"http://127.0.0.1:{port}")
+
+
+def start_bridge() -> Arm:
+    port = free_port()
+    env = base_env(
+        REDIS_URL=BENCH_REDIS_URL,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        # Nothing listens here: the workspace must come from the pre-seeded cache.
+        KONSTRUCT_PROXY_URL=f"http://127.0.0.1:{free_port()}",
+        KONSTRUCT_BRIDGE_KEY=BRIDGE_KEY,
+        KONSTRUCT_BRIDGE_URL=f"http://127.0.0.1:{port}",
+        BRIDGE_HOST="127.0.0.1",
+        BRIDGE_PORT=str(port),
+        BRIDGE_QUEUE=QUEUE,
+        SLACK_API_URL="http://127.0.0.1:9/api/",  # never called by the web process on acks
+    )
+    for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
+        env.pop(name, None)
+    child = Child("bridge-web", [_python(), "-m", "bridge.web"], env)
+    return Arm("bridge", child, f"http://127.0.0.1:{port}")
+
+
+def _python() -> str:
+    return sys.executable
+
+
+def seed_workspace(connection: redis_lib.Redis, team_id: str) -> Workspace:
+    """The cache entries `resolve_workspace` writes after asking the proxy, byte for byte."""
+    agent_id = uuid.uuid4()
+    workspace = Workspace(
+        tenant_id=uuid.uuid4(),
+        tenant_status="active",
+        connection_id=uuid.uuid4(),
+        bot_token="xoxb-bench-bridge",
+        bot_user_id=BOT_USER_ID,
+        default_agent_id=agent_id,
+        agents=[AgentSummary(id=agent_id, slug="ada", name="Ada")],
+    )
+    ttl = Settings.model_fields["bridge_workspace_cache_seconds"].default
+    with connection.pipeline(transaction=True) as pipe:
+        pipe.set(
+            workspace_cache_key(workspace.tenant_id, team_id), workspace.model_dump_json(), ex=ttl
+        )
+        pipe.set(team_routing_cache_key(team_id), str(workspace.tenant_id), ex=ttl)
+        pipe.execute()
+    return workspace
+
+
+def count_jobs(connection: redis_lib.Redis, expected: set[str]) -> dict[str, int]:
+    """Jobs in the bridge queue against the unique event ids it was sent."""
+    job_ids = [
+        j.decode() if isinstance(j, bytes) else str(j)
+        for j in Queue(QUEUE, connection=connection).get_job_ids()
+    ]
+    wanted = {job_id_for(event_id) for event_id in expected}
+    present = set(job_ids)
+    return {
+        "jobs": len(job_ids),
+        "lost": len(wanted - present),
+        "duplicates": len(job_ids) - len(present),
+        "unexpected": len(present - wanted),
+    }
+
+
+# ------------------------------------------------------------------------ entry point
+def _arm_context(arm: Arm, sizes: Sizes) -> dict[str, Any]:
+    lat = arm.latencies
+    return {
+        "p50_ms": ms(median(lat)) if lat else None,
+        "p99_ms": ms(percentile(lat, 99)) if lat else None,
+        "max_ms": ms(max(lat)) if lat else None,
+        "p99_ms_by_round": [ms(x) for x in arm.round_p99s],
+        "rate": sizes.rate,
+        "achieved_rate": round(arm.measured / arm.busy_seconds, 1) if arm.busy_seconds else None,
+        "sent": arm.sent,
+        "ok": arm.ok,
+        "measured": arm.measured,
+        "errors": arm.errors,
+        "redelivered": arm.redelivered,
+        "max_send_lag_ms": ms(arm.max_send_lag),
+    }
+
+
+def run(ctx: Context) -> list[Result]:
+    sizes = QUICK if ctx.quick else FULL
+    connection = redis_lib.Redis.from_url(BENCH_REDIS_URL)
+    team_id = f"TBENCH{uuid.uuid4().hex[:8].upper()}"
+    connection.delete(f"rq:queue:{QUEUE}")
+    seed_workspace(connection, team_id)
+    arms = [start_bare(), start_bridge()]
+    try:
+        t0 = time.monotonic()
+        for arm in arms:
+            arm.child.wait_healthy(f"{arm.url}/healthz", timeout=60)
+            arm.child.pause()
+        log(f"slack_ack: both servers up in {time.monotonic() - t0:.1f}s")
+        for arm in arms:
+            load(arm, team_id, "W", sizes.warmup_seconds, sizes.rate, record=False)
+        for r in range(sizes.rounds):
+            shift = r % len(arms)
+            for arm in arms[shift:] + arms[:shift]:  # rotate who goes first
+                load(arm, team_id, f"R{r}", sizes.block_seconds, sizes.rate, record=True)
+            log(
+                "slack_ack: round {}/{}: {}".format(
+                    r + 1,
+                    sizes.rounds,
+                    ", ".join(f"{a.name} p99 {ms(a.round_p99s[-1])} ms" for a in arms),
+                )
+            )
+    finally:
+        for arm in arms:
+            arm.child.stop()
+    bare, bridge = arms
+    jobs = count_jobs(connection, bridge.event_ids)
+    connection.close()
+    failed = bridge.sent - bridge.ok
+    lost = jobs["lost"] + failed
+    log(
+        f"slack_ack: bridge sent {bridge.sent}, ok {bridge.ok}, unique events "
+        f"{len(bridge.event_ids)}, jobs {jobs['jobs']}, lost {jobs['lost']}, "
+        f"duplicates {jobs['duplicates']}"
+    )
+    if not bridge.latencies or not bare.latencies:
+        raise RuntimeError(
+            f"no successful acks (bridge errors {bridge.errors}, bare errors {bare.errors}); "
+            f"see {bridge.child.log_path} and {bare.child.log_path}"
+        )
+    p99 = percentile(bridge.latencies, 99)
+    bare_p99 = percentile(bare.latencies, 99)
+    common: dict[str, Any] = {
+        "rounds": sizes.rounds,
+        "block_seconds": sizes.block_seconds,
+        "method": "open loop at a fixed rate, latency from each request's scheduled send time; "
+        "one server runs at a time (the other SIGSTOPped), arms interleaved in rounds whose "
+        "order rotates; workspace from the pre-seeded Redis cache (no proxy)",
+        "quick": ctx.quick,
+    }
+    bridge_ctx = _arm_context(bridge, sizes)
+    return [
+        result(
+            "slack_ack_p99_ms",
+            ms(p99),
+            "ms",
+            target=f"<= {TARGET_P99_MS:g}",
+            **bridge_ctx,
+            unique_events=len(bridge.event_ids),
+            jobs=jobs["jobs"],
+            lost=lost,
+            duplicates=jobs["duplicates"],
+            unexpected_jobs=jobs["unexpected"],
+            **common,
+        ),
+        result(
+            "slack_ack_ratio",
+            round(p99 / bare_p99, 4),
+            "ratio",
+            target=f"<= {TARGET_RATIO:g}",
+            bridge_p99_ms=ms(p99),
+            bare_bolt_p99_ms=ms(bare_p99),
+            ratio_by_round=[
+                round(a / b, 4) for a, b in zip(bridge.round_p99s, bare.round_p99s, strict=True)
+            ],
+            bare_bolt=_arm_context(bare, sizes),
+            bridge={k: bridge_ctx[k] for k in ("p50_ms", "p99_ms", "max_ms", "sent", "ok")},
+            lost=lost,
+            duplicates=jobs["duplicates"],
+            **common,
+        ),
+    ]

@@ -1,0 +1,1 @@
+"""The Slack bridge: Slack events in, answers through the proxy out."""

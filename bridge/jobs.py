@@ -1,0 +1,324 @@
+"""The worker's job: answer one Slack event as the tenant's agent, exactly once."""
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any, Final
+from uuid import UUID
+
+import aiohttp
+import httpx
+from openai.types.chat import ChatCompletionMessageParam
+from pydantic import ValidationError
+from redis.asyncio import Redis
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bridge.gateway import Answer, ask_agent
+from bridge.proxy_api import AgentSummary, ProxyAPI, ProxyError, Workspace
+from bridge.settings import Settings, get_settings
+from bridge.workspaces import resolve_workspace
+from policies.escalation import EscalationRule, handoff_text, match_escalation
+from policies.limits import over_limit, window_start
+from policies.messages import KonstructMessage, from_slack_event
+from policies.mrkdwn import (
+    APOLOGY_TEXT,
+    THINKING_TEXT,
+    rate_limited_text,
+    split_message,
+    to_mrkdwn,
+)
+from policies.redis_keys import (
+    channel_message_rate_key,
+    engaged_thread_key,
+    escalated_thread_key,
+    event_reply_key,
+    message_rate_key,
+)
+from policies.threads import Wake, decide_wake, reply_thread_ts
+
+log = logging.getLogger(__name__)
+
+# How long an event's reply record outlives the job: longer than any RQ retry of it.
+REPLY_RECORD_SECONDS: Final = 86_400
+THINKING_STATUS: Final = "is thinking..."
+
+
+def handle_event(*, team_id: str, event_id: str, event: dict[str, Any]) -> str:
+    """RQ entry point; returns what happened, for the job's result."""
+    return asyncio.run(_handle(get_settings(), team_id, event_id, event))
+
+
+async def _handle(settings: Settings, team_id: str, event_id: str, event: dict[str, Any]) -> str:
+    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    try:
+        async with ProxyAPI(settings) as api:
+            workspace = await resolve_workspace(redis, api, settings, team_id)
+            if workspace is None or not workspace.active:
+                return "no_workspace"
+            job = EventJob(settings, redis, api, workspace, team_id, event_id, event)
+            return await job.run()
+    finally:
+        await redis.aclose()
+
+
+def slack_client(settings: Settings, token: str) -> AsyncWebClient:
+    return AsyncWebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+        ],
+    )
+
+
+def _rules(agent: AgentSummary) -> list[EscalationRule]:
+    rules = []
+    for raw in agent.escalation_rules:
+        # Only the rule's own fields: the proxy may describe rules with more (ids, timestamps).
+        fields = {name: raw[name] for name in EscalationRule.model_fields if name in raw}
+        try:
+            rules.append(EscalationRule.model_validate(fields))
+        except ValidationError:
+            log.warning("agent %s has an unusable escalation rule", agent.id)
+    return rules
+
+
+@dataclass
+class EventJob:
+    settings: Settings
+    redis: Redis
+    api: ProxyAPI
+    workspace: Workspace
+    team_id: str
+    event_id: str
+    event: dict[str, Any]
+
+    @property
+    def tenant_id(self) -> UUID:
+        return self.workspace.tenant_id
+
+    async def run(self) -> str:
+        channel = self.event.get("channel")
+        try:
+            thread = reply_thread_ts(self.event)
+            # Key parts are checked too: a channel or ts with ':' or spaces is no Slack event.
+            engaged_key = engaged_thread_key(self.tenant_id, str(channel), thread)
+            escalated_key = escalated_thread_key(self.tenant_id, str(channel), thread)
+        except ValueError:
+            return "malformed"
+        if not isinstance(channel, str):
+            return "malformed"
+        engaged, escalated = (
+            await self.redis.exists(engaged_key),
+            await self.redis.exists(escalated_key),
+        )
+        wake = decide_wake(
+            self.event,
+            bot_user_id=self.workspace.bot_user_id,
+            thread_engaged=bool(engaged),
+            thread_escalated=bool(escalated),
+        )
+        if wake is Wake.IGNORE:
+            return "ignored"
+        try:
+            message = from_slack_event(
+                self.event,
+                tenant_id=self.tenant_id,
+                team_id=self.team_id,
+                event_id=self.event_id,
+                bot_user_id=self.workspace.bot_user_id,
+            )
+        except (ValueError, TypeError, AttributeError):
+            return "malformed"
+        agent = self.workspace.agent_for(channel)
+        if agent is None:
+            return "no_agent"
+
+        slack = slack_client(self.settings, self.workspace.bot_token)
+        reply_key = event_reply_key(self.tenant_id, self.event_id)
+        record = await self.redis.hgetall(reply_key)
+        if record.get("done"):
+            return "already_answered"
+        recorded = record.get("ts")
+        placeholder = str(recorded) if recorded is not None else None
+        if placeholder is None:
+            # First run of this event (a re-run with a placeholder already passed these steps).
+            if not await self._within_limits(slack, message):
+                await self._finish(reply_key)
+                return "rate_limited"
+            if escalated:
+                # Only a mention wakes an escalated thread: people are calling the agent back.
+                await self.redis.delete(escalated_key)
+            rule = match_escalation(_rules(agent), message.text)
+            if rule is not None:
+                await self._hand_off(slack, message, agent, rule, reply_key)
+                return "escalated"
+            placeholder = await self._post_placeholder(slack, message, reply_key)
+        await self._answer(slack, message, agent, placeholder, reply_key)
+        return "answered"
+
+    async def _within_limits(self, slack: AsyncWebClient, message: KonstructMessage) -> bool:
+        """Count the message; past a limit, say so once per window and stay out of the model."""
+        window = window_start(time.time())
+        tenant_key = message_rate_key(self.tenant_id, window)
+        channel_key = channel_message_rate_key(self.tenant_id, message.channel_id, window)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.incr(tenant_key)
+            pipe.expire(tenant_key, 120)
+            pipe.incr(channel_key)
+            pipe.expire(channel_key, 120)
+            tenant_count, _, channel_count, _ = await pipe.execute()
+        limits = self.workspace.limits
+        for count, limit in (
+            (channel_count, limits.channel_messages_per_minute),
+            (tenant_count, limits.tenant_messages_per_minute),
+        ):
+            if over_limit(count, limit):
+                # Only the first message over the limit is told, so the notice is no flood itself.
+                if count == limit + 1:
+                    await self._post(slack, message, rate_limited_text())
+                return False
+        return True
+
+    async def _hand_off(
+        self,
+        slack: AsyncWebClient,
+        message: KonstructMessage,
+        agent: AgentSummary,
+        rule: EscalationRule,
+        reply_key: str,
+    ) -> None:
+        text = handoff_text(rule, agent_name=agent.name)
+        await self._post(slack, message, text)
+        escalated_key = escalated_thread_key(self.tenant_id, message.channel_id, message.thread_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(escalated_key, 1, ex=self.settings.bridge_escalation_ttl_seconds)
+            pipe.delete(engaged_thread_key(self.tenant_id, message.channel_id, message.thread_id))
+            await pipe.execute()
+        await self._store(message, "user", message.text, None)
+        await self._store(message, "assistant", text, agent.id)
+        await self._finish(reply_key)
+
+    async def _post(self, slack: AsyncWebClient, message: KonstructMessage, text: str) -> str:
+        answer = await slack.chat_postMessage(
+            channel=message.channel_id, thread_ts=message.thread_id, text=text
+        )
+        return str(answer["ts"])
+
+    async def _post_placeholder(
+        self, slack: AsyncWebClient, message: KonstructMessage, reply_key: str
+    ) -> str:
+        with contextlib.suppress(SlackApiError, aiohttp.ClientError, asyncio.TimeoutError):
+            # Only assistant threads show a status; elsewhere Slack refuses, which is fine.
+            await slack.assistant_threads_setStatus(
+                channel_id=message.channel_id, thread_ts=message.thread_id, status=THINKING_STATUS
+            )
+        placeholder = await self._post(slack, message, THINKING_TEXT)
+        # Recorded before the model is asked, so a re-run edits this message instead of posting.
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(reply_key, "ts", placeholder)
+            pipe.expire(reply_key, REPLY_RECORD_SECONDS)
+            await pipe.execute()
+        return placeholder
+
+    async def _answer(
+        self,
+        slack: AsyncWebClient,
+        message: KonstructMessage,
+        agent: AgentSummary,
+        placeholder: str,
+        reply_key: str,
+    ) -> None:
+        async def show_progress(partial: str) -> None:
+            chunks = split_message(to_mrkdwn(partial))
+            if chunks:
+                await self._update(slack, message, placeholder, chunks[0])
+
+        try:
+            messages = await self._conversation(message)
+            tenant_key = await self.api.bridge_key(self.tenant_id)
+        except (ProxyError, httpx.HTTPError) as error:
+            # The placeholder must not stay "Thinking..." forever: one final message, always.
+            log.warning("the proxy's internal API failed: %s", type(error).__name__)
+            answer = Answer(APOLOGY_TEXT, from_model=False)
+        else:
+            answer = await ask_agent(
+                self.settings,
+                tenant_key=tenant_key,
+                agent_id=agent.id,
+                messages=messages,
+                on_progress=show_progress,
+            )
+        chunks = split_message(to_mrkdwn(answer.text)) if answer.from_model else [answer.text]
+        if not chunks:
+            # Nothing a person could read survived the conversion.
+            chunks = [APOLOGY_TEXT]
+        await self._update(slack, message, placeholder, chunks[0])
+        # Parts already posted by an earlier run of this job are not posted again.
+        posted = int((await self.redis.hget(reply_key, "parts")) or 0)
+        for index, chunk in enumerate(chunks[1:], start=1):
+            if index <= posted:
+                continue
+            await self._post(slack, message, chunk)
+            await self.redis.hset(reply_key, "parts", index)
+        if answer.from_model:
+            await self._store(message, "assistant", answer.text, agent.id)
+            await self.redis.set(
+                engaged_thread_key(self.tenant_id, message.channel_id, message.thread_id),
+                1,
+                ex=self.settings.bridge_engagement_ttl_seconds,
+            )
+        await self._finish(reply_key)
+
+    async def _conversation(self, message: KonstructMessage) -> list[ChatCompletionMessageParam]:
+        """The thread as the model sees it: the stored history, ending with this message."""
+        await self._store(message, "user", message.text, None)
+        history = await self.api.thread_messages(
+            self.tenant_id, message.channel_id, message.thread_id
+        )
+        messages: list[ChatCompletionMessageParam] = [
+            {"role": "user", "content": item.text}
+            if item.role == "user"
+            else {"role": "assistant", "content": item.text}
+            for item in history
+        ]
+        if not history or (history[-1].role, history[-1].text) != ("user", message.text):
+            messages.append({"role": "user", "content": message.text})
+        return messages
+
+    async def _update(
+        self, slack: AsyncWebClient, message: KonstructMessage, ts: str, text: str
+    ) -> None:
+        try:
+            await slack.chat_update(channel=message.channel_id, ts=ts, text=text)
+        except SlackApiError as error:
+            if error.response.get("error") != "message_not_found":
+                raise
+            # Someone deleted the placeholder: the answer still belongs in the thread.
+            await self._post(slack, message, text)
+
+    async def _store(self, message: KonstructMessage, role: str, text: str, agent_id: Any) -> None:
+        await self.api.store_message(
+            self.tenant_id,
+            message.channel_id,
+            message.thread_id,
+            role="user" if role == "user" else "assistant",
+            text=text,
+            sender_id=message.sender.id if role == "user" else self.workspace.bot_user_id,
+            source_event_id=self.event_id,
+            agent_id=agent_id,
+        )
+
+    async def _finish(self, reply_key: str) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(reply_key, "done", 1)
+            pipe.expire(reply_key, REPLY_RECORD_SECONDS)
+            await pipe.execute()

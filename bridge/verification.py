@@ -1,0 +1,149 @@
+"""What an inbound Slack request must pass before bolt sees it: signature, age and shape."""
+
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+# Slack's own limit for how old a signed request may be.
+MAX_REQUEST_AGE_SECONDS: Final = 300
+# Event payloads are a few kilobytes; anything this large is not from Slack.
+MAX_BODY_BYTES: Final = 1_000_000
+
+SLACK_ID = re.compile(r"[A-Z0-9]{1,32}")
+EVENT_ID = re.compile(r"[A-Za-z0-9]{1,64}")
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_MAX_DEPTH: Final = 32
+
+
+@dataclass(frozen=True)
+class Rejection:
+    status: int
+    reason: str
+
+
+def check_signature(
+    headers: Mapping[str, str], body: bytes, signing_secret: str, now: float
+) -> Rejection | None:
+    """None if the request is signed by Slack within the last five minutes, else why not."""
+    timestamp = headers.get("x-slack-request-timestamp", "")
+    if not _TIMESTAMP.fullmatch(timestamp):
+        return Rejection(401, "missing or malformed timestamp")
+    if abs(now - int(timestamp)) > MAX_REQUEST_AGE_SECONDS:
+        return Rejection(401, "stale timestamp")
+    signature = headers.get("x-slack-signature", "")
+    base = b"v0:" + timestamp.encode() + b":" + body
+    expected = "v0=" + hmac.new(signing_secret.encode(), base, hashlib.sha256).hexdigest()
+    if not signing_secret or not hmac.compare_digest(expected.encode(), signature.encode()):
+        return Rejection(401, "bad signature")
+    return None
+
+
+# Fields bolt reads while building its context (slack_bolt.request.internals); a wrong type in
+# any of them would make bolt raise and answer 500, so they are checked here first.
+_ID_OR_OBJECT: Final = ("user", "channel", "team", "enterprise")
+_STRINGS: Final = (
+    "type",
+    "subtype",
+    "bot_id",
+    "user_id",
+    "channel_id",
+    "team_id",
+    "enterprise_id",
+    "thread_ts",
+    "ts",
+    "text",
+    "channel_type",
+    "user_team",
+    "context_team_id",
+    "context_enterprise_id",
+    "app_installed_team_id",
+    "function_execution_id",
+    "bot_access_token",
+    "response_url",
+    "event_id",
+    "api_app_id",
+    "challenge",
+)
+_OBJECTS: Final = (
+    "event",
+    "message",
+    "previous_message",
+    "item",
+    "assistant_thread",
+    "view",
+    "function_data",
+    "user_profile",
+)
+_LISTS_OF_OBJECTS: Final = ("authorizations", "response_urls", "files")
+_FLAGS: Final = ("is_ext_shared_channel", "is_enterprise_install", "is_bot")
+
+
+def _fits_bolt(node: Mapping[str, Any], depth: int = 0) -> bool:
+    if depth > _MAX_DEPTH:
+        return False
+    for name in _ID_OR_OBJECT:
+        value = node.get(name)
+        if isinstance(value, Mapping):
+            if not isinstance(value.get("id", ""), str) or not _fits_bolt(value, depth + 1):
+                return False
+        elif value is not None and not isinstance(value, str):
+            return False
+    for name in _STRINGS:
+        if not isinstance(node.get(name, ""), str | None):
+            return False
+    for name in _OBJECTS:
+        value = node.get(name)
+        if value is not None and not (isinstance(value, Mapping) and _fits_bolt(value, depth + 1)):
+            return False
+    for name in _LISTS_OF_OBJECTS:
+        value = node.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, list) or not all(
+            isinstance(item, Mapping) and _fits_bolt(item, depth + 1) for item in value
+        ):
+            return False
+    return all(isinstance(node.get(name), bool | str | None) for name in _FLAGS)
+
+
+def _well_formed_callback(payload: Mapping[str, Any]) -> bool:
+    event = payload.get("event")
+    return (
+        isinstance(payload.get("team_id"), str)
+        and SLACK_ID.fullmatch(payload["team_id"]) is not None
+        and isinstance(payload.get("event_id"), str)
+        and EVENT_ID.fullmatch(payload["event_id"]) is not None
+        and isinstance(event, Mapping)
+        and isinstance(event.get("type"), str)
+        and bool(event["type"])
+        and all(
+            isinstance(auth.get("team_id", ""), str)
+            and SLACK_ID.fullmatch(auth.get("team_id", "X"))
+            for auth in payload.get("authorizations") or ()
+        )
+    )
+
+
+def parse_payload(body: bytes) -> dict[str, Any] | None:
+    """The Events API payload in `body`, or None if it is not one bolt can safely handle."""
+    # Bolt parses a body as JSON only if it starts with '{' (or is labelled JSON).
+    if not body.startswith(b"{"):
+        return None
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(payload, dict) or not _fits_bolt(payload):
+        return None
+    kind = payload.get("type")
+    if kind == "url_verification":
+        return payload if isinstance(payload.get("challenge"), str) else None
+    if kind == "event_callback":
+        return payload if _well_formed_callback(payload) else None
+    if kind == "app_rate_limited":
+        return payload
+    return None

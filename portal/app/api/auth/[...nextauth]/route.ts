@@ -1,0 +1,4 @@
+// Auth.js endpoints (session, sign-in callback, CSRF).
+import { handlers } from "@/auth";
+
+export const { GET, POST } = handlers;

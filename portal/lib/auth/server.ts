@@ -1,0 +1,65 @@
+// Server-side session checks and proxy calls with the operator's token (route handlers, server components).
+import { getToken } from "next-auth/jwt";
+import { cookies } from "next/headers";
+import { notFound, redirect } from "next/navigation";
+import { auth, type SessionOperator } from "@/auth";
+import { proxyUrl } from "@/lib/config";
+import type { Tenant } from "@/lib/api/types";
+
+const SESSION_COOKIE = "authjs.session-token";
+const SECURE_SESSION_COOKIE = `__Secure-${SESSION_COOKIE}`;
+
+/** The proxy operator token from the encrypted session cookie; call only after auth() said yes. */
+export async function operatorToken(): Promise<string | null> {
+  const jar = await cookies();
+  const secureCookie = jar.getAll().some((c) => c.name.startsWith(SECURE_SESSION_COOKIE));
+  const token = await getToken({
+    req: { headers: { cookie: jar.toString() } },
+    secret: process.env.AUTH_SECRET,
+    secureCookie,
+  });
+  return token?.accessToken ?? null;
+}
+
+/** Calls the proxy admin API as the signed-in operator. `path` starts after `/admin/`. */
+export async function adminFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  const token = await operatorToken();
+  if (!token) return Response.json({ error: { message: "Not signed in.", type: "auth", code: "unauthorized" } }, { status: 401 });
+  const headers = new Headers(init.headers);
+  headers.set("Authorization", `Bearer ${token}`);
+  return fetch(`${proxyUrl}/admin/${path}`, { ...init, headers, cache: "no-store" });
+}
+
+/** The signed-in operator, or a redirect to /login. */
+export async function requireOperator(): Promise<SessionOperator> {
+  const session = await auth();
+  if (!session?.operator) redirect("/login");
+  return session.operator;
+}
+
+/** Platform admins only; anyone else gets the not-found page (as the proxy would answer). */
+export async function requirePlatformAdmin(): Promise<SessionOperator> {
+  const operator = await requireOperator();
+  if (operator.role !== "platform_admin") notFound();
+  return operator;
+}
+
+/** Loads an admin resource for a page; a 404 from the proxy (not this operator's, or gone) renders not-found. */
+export async function requireResource<T>(path: string): Promise<T> {
+  await requireOperator();
+  const res = await adminFetch(path);
+  if (res.status === 404 || res.status === 403 || res.status === 422) notFound();
+  if (res.status === 401) redirect("/login?reason=expired");
+  if (!res.ok) throw new Error(`The proxy answered ${res.status} for ${path}.`);
+  return (await res.json()) as T;
+}
+
+export function requireTenant(tenantId: string): Promise<Tenant> {
+  return requireResource<Tenant>(`tenants/${encodeURIComponent(tenantId)}`);
+}
+
+/** Where an operator starts after login: platform admins on the tenants list, tenant admins on their tenant. */
+export function homePath(operator: SessionOperator): string {
+  if (operator.role === "tenant_admin" && operator.tenant_id) return `/tenants/${operator.tenant_id}`;
+  return "/tenants";
+}

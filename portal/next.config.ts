@@ -1,0 +1,9 @@
+// Next.js configuration for the Konstruct operator portal.
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+};
+
+export default nextConfig;
