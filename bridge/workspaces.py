@@ -1,5 +1,13 @@
-"""Slack team id → the tenant's workspace, through a Redis cache the proxy clears on changes."""
+"""Slack team id → the tenant's workspace, through a Redis cache the proxy clears on changes.
 
+The bot token is a secret and never goes to Redis: the cached view carries everything
+else plus a stamp, and the token stays in this process's memory under that stamp. A
+process that has not seen the current stamp (another replica, a fresh job process)
+asks the proxy again.
+"""
+
+import json
+import uuid
 from typing import Final
 
 from redis.asyncio import Redis
@@ -10,6 +18,10 @@ from policies.redis_keys import team_routing_cache_key, workspace_cache_key
 
 # Stored under the routing key for a team no tenant has connected; connecting one deletes it.
 UNKNOWN_TEAM: Final = "unknown"
+STAMP: Final = "_stamp"
+
+# (tenant id, team id) -> (stamp of the cached view, bot token)
+_tokens: dict[tuple[str, str], tuple[str, str]] = {}
 
 
 async def resolve_workspace(
@@ -23,18 +35,22 @@ async def resolve_workspace(
     if tenant_id:
         cached = await redis.get(workspace_cache_key(str(tenant_id), team_id))
         if cached:
-            return Workspace.model_validate_json(cached)
+            view = json.loads(cached)
+            known = _tokens.get((str(tenant_id), team_id))
+            if known is not None and known[0] == view.pop(STAMP, None):
+                return Workspace.model_validate({**view, "bot_token": known[1]})
     workspace = await api.workspace(team_id)
     if workspace is None:
         await redis.set(
             routing_key, UNKNOWN_TEAM, ex=settings.bridge_unknown_workspace_cache_seconds
         )
         return None
+    stamp = uuid.uuid4().hex
+    _tokens[(str(workspace.tenant_id), team_id)] = (stamp, workspace.bot_token)
+    view = {**workspace.model_dump(mode="json", exclude={"bot_token"}), STAMP: stamp}
     ttl = settings.bridge_workspace_cache_seconds
     async with redis.pipeline(transaction=True) as pipe:
-        pipe.set(
-            workspace_cache_key(workspace.tenant_id, team_id), workspace.model_dump_json(), ex=ttl
-        )
+        pipe.set(workspace_cache_key(workspace.tenant_id, team_id), json.dumps(view), ex=ttl)
         pipe.set(routing_key, str(workspace.tenant_id), ex=ttl)
         await pipe.execute()
     return workspace

@@ -47,6 +47,18 @@ def leaked_secrets(log_dir: Path) -> list[str]:
     ]
 
 
+def holds_secret(client: redis.Redis, key: bytes) -> bool:
+    """Whether a string or hash value in Redis carries a secret shape."""
+    kind = client.type(key)
+    if kind == b"string":
+        values = [client.get(key) or b""]
+    elif kind == b"hash":
+        values = list(client.hgetall(key).values())
+    else:
+        return False
+    return any(SECRET_SHAPES.search(value.decode(errors="replace")) for value in values)
+
+
 @dataclass(frozen=True)
 class Services:
     admin_url: str
@@ -65,10 +77,11 @@ def services() -> Iterator[Services]:
     client = redis.Redis.from_url(TEST_REDIS_URL)
     client.flushdb()
     yield Services(admin_url=ADMIN_URL, app_url=APP_URL, redis_url=TEST_REDIS_URL)
-    undeclared = [
-        key.decode() for key in client.scan_iter(count=1000) if not is_declared_key(key.decode())
-    ]
+    keys = list(client.scan_iter(count=1000))
+    undeclared = [key.decode() for key in keys if not is_declared_key(key.decode())]
+    secret_values = [key.decode() for key in keys if holds_secret(client, key)]
     client.close()
+    assert not secret_values, f"Redis holds secrets in clear under: {secret_values[:5]}"
     leaks = leaked_secrets(LOG_DIR)
     assert not leaks, f"secrets in component logs: {leaks[:5]}"
     assert not undeclared, f"Redis keys outside tenant/platform namespaces: {undeclared[:20]}"
