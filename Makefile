@@ -26,6 +26,10 @@ $(SYNCED): requirements.lock
 
 install: $(SYNCED)
 
+# Local defaults for every component (the portal's Auth.js secret included); edit freely.
+.env:
+	@cp .env.example .env && echo "created .env from .env.example (local defaults)"
+
 lock:
 	uv pip compile --universal --no-header requirements.in -o requirements.lock
 
@@ -48,7 +52,7 @@ test-portal:
 
 test: lint test-python test-portal
 
-up: migrate
+up: .env migrate
 	@$(PY) -m proxy.bootstrap
 	@$(VENV)/bin/honcho start -f Procfile
 

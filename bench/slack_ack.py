@@ -58,6 +58,7 @@ from policies.redis_keys import team_routing_cache_key, workspace_cache_key
 SIGNING_SECRET = "bench-slack-signing-secret-not-for-production"
 BRIDGE_KEY = "bench-bridge-key-not-for-production"
 QUEUE = "konstruct-bridge-bench"
+SENTINEL_KEY = "bench:slack_ack:running"
 BOT_USER_ID = "UBENCHBOT"
 REDELIVER_EVERY = 100  # one slot in this many re-delivers an earlier event
 REDELIVER_LAG = 50  # ... the one sent this many slots before
@@ -201,15 +202,32 @@ async def open_loop(arm: Arm, deliveries: list[Delivery], rate: float, record: b
     return arm.latencies[before:]
 
 
-def load(arm: Arm, team_id: str, label: str, seconds: float, rate: float, record: bool) -> None:
+def load(
+    arm: Arm,
+    connection: redis_lib.Redis,
+    workspace: Workspace,
+    team_id: str,
+    label: str,
+    seconds: float,
+    rate: float,
+    record: bool,
+) -> None:
     """Run one block with only this arm's server resumed; the other stays SIGSTOPped."""
     deliveries = schedule(arm, team_id, label, round(seconds * rate))
+    if connection.get(SENTINEL_KEY) is None:
+        raise RuntimeError(f"someone else flushed Redis db 14 ({BENCH_REDIS_URL}) mid-run")
+    seed_workspace(connection, team_id, workspace)  # refresh the TTL; what the bridge rewrites
     arm.child.resume()
     try:
         block = asyncio.run(open_loop(arm, deliveries, rate, record))
     finally:
         arm.child.pause()
-    if record and block:
+    if record:
+        if not block:
+            raise RuntimeError(
+                f"{arm.name}: no request of the block answered 200 ({arm.errors}); "
+                f"see {arm.child.log_path}"
+            )
         arm.round_p99s.append(percentile(block, 99))
 
 
@@ -245,10 +263,10 @@ def _python() -> str:
     return sys.executable
 
 
-def seed_workspace(connection: redis_lib.Redis, team_id: str) -> Workspace:
-    """The cache entries `resolve_workspace` writes after asking the proxy, byte for byte."""
+def make_workspace() -> Workspace:
+    """What the proxy's internal API would answer for the benchmark's team."""
     agent_id = uuid.uuid4()
-    workspace = Workspace(
+    return Workspace(
         tenant_id=uuid.uuid4(),
         tenant_status="active",
         connection_id=uuid.uuid4(),
@@ -257,6 +275,10 @@ def seed_workspace(connection: redis_lib.Redis, team_id: str) -> Workspace:
         default_agent_id=agent_id,
         agents=[AgentSummary(id=agent_id, slug="ada", name="Ada")],
     )
+
+
+def seed_workspace(connection: redis_lib.Redis, team_id: str, workspace: Workspace) -> None:
+    """The cache entries `resolve_workspace` writes after asking the proxy, byte for byte."""
     ttl = Settings.model_fields["bridge_workspace_cache_seconds"].default
     with connection.pipeline(transaction=True) as pipe:
         pipe.set(
@@ -264,7 +286,6 @@ def seed_workspace(connection: redis_lib.Redis, team_id: str) -> Workspace:
         )
         pipe.set(team_routing_cache_key(team_id), str(workspace.tenant_id), ex=ttl)
         pipe.execute()
-    return workspace
 
 
 def count_jobs(connection: redis_lib.Redis, expected: set[str]) -> dict[str, int]:
@@ -307,7 +328,9 @@ def run(ctx: Context) -> list[Result]:
     connection = redis_lib.Redis.from_url(BENCH_REDIS_URL)
     team_id = f"TBENCH{uuid.uuid4().hex[:8].upper()}"
     connection.delete(f"rq:queue:{QUEUE}")
-    seed_workspace(connection, team_id)
+    # Other runs on this machine flush db 14 when they start; this key shows that happened.
+    connection.set(SENTINEL_KEY, "1", ex=3600)
+    workspace = make_workspace()
     arms = [start_bare(), start_bridge()]
     try:
         t0 = time.monotonic()
@@ -316,11 +339,12 @@ def run(ctx: Context) -> list[Result]:
             arm.child.pause()
         log(f"slack_ack: both servers up in {time.monotonic() - t0:.1f}s")
         for arm in arms:
-            load(arm, team_id, "W", sizes.warmup_seconds, sizes.rate, record=False)
+            load(arm, connection, workspace, team_id, "W", sizes.warmup_seconds, sizes.rate, False)
         for r in range(sizes.rounds):
             shift = r % len(arms)
             for arm in arms[shift:] + arms[:shift]:  # rotate who goes first
-                load(arm, team_id, f"R{r}", sizes.block_seconds, sizes.rate, record=True)
+                block = (f"R{r}", sizes.block_seconds, sizes.rate, True)
+                load(arm, connection, workspace, team_id, *block)
             log(
                 "slack_ack: round {}/{}: {}".format(
                     r + 1,
@@ -332,10 +356,14 @@ def run(ctx: Context) -> list[Result]:
         for arm in arms:
             arm.child.stop()
     bare, bridge = arms
-    jobs = count_jobs(connection, bridge.event_ids)
-    connection.close()
-    failed = bridge.sent - bridge.ok
-    lost = jobs["lost"] + failed
+    try:
+        if connection.get(SENTINEL_KEY) is None:
+            raise RuntimeError(f"someone else flushed Redis db 14 ({BENCH_REDIS_URL}) mid-run")
+        jobs = count_jobs(connection, bridge.event_ids)
+        connection.delete(SENTINEL_KEY)
+    finally:
+        connection.close()
+    lost = jobs["lost"]  # unique events sent to the bridge that left no job
     log(
         f"slack_ack: bridge sent {bridge.sent}, ok {bridge.ok}, unique events "
         f"{len(bridge.event_ids)}, jobs {jobs['jobs']}, lost {jobs['lost']}, "
@@ -357,6 +385,7 @@ def run(ctx: Context) -> list[Result]:
         "quick": ctx.quick,
     }
     bridge_ctx = _arm_context(bridge, sizes)
+    round_ratios = [a / b for a, b in zip(bridge.round_p99s, bare.round_p99s, strict=True)]
     return [
         result(
             "slack_ack_p99_ms",
@@ -367,6 +396,7 @@ def run(ctx: Context) -> list[Result]:
             unique_events=len(bridge.event_ids),
             jobs=jobs["jobs"],
             lost=lost,
+            failed_requests=bridge.sent - bridge.ok,
             duplicates=jobs["duplicates"],
             unexpected_jobs=jobs["unexpected"],
             **common,
@@ -378,12 +408,12 @@ def run(ctx: Context) -> list[Result]:
             target=f"<= {TARGET_RATIO:g}",
             bridge_p99_ms=ms(p99),
             bare_bolt_p99_ms=ms(bare_p99),
-            ratio_by_round=[
-                round(a / b, 4) for a, b in zip(bridge.round_p99s, bare.round_p99s, strict=True)
-            ],
+            ratio_by_round=[round(x, 4) for x in round_ratios],
+            ratio_median_of_rounds=round(median(round_ratios), 4),
             bare_bolt=_arm_context(bare, sizes),
             bridge={k: bridge_ctx[k] for k in ("p50_ms", "p99_ms", "max_ms", "sent", "ok")},
             lost=lost,
+            failed_requests=bridge.sent - bridge.ok + bare.sent - bare.ok,
             duplicates=jobs["duplicates"],
             **common,
         ),
