@@ -20,9 +20,13 @@ E2E_ADMIN_PASSWORD = "e2e-admin-password-0123"  # noqa: S105 (a scratch database
 MASTER_KEY = "sk-e2e-master-key-for-the-portal-suite"  # noqa: S105
 
 
+# No network at run time: Next.js telemetry stays off.
+QUIET = {"NEXT_TELEMETRY_DISABLED": "1"}
+
+
 def run(*cmd: str, cwd: Path = PORTAL, env: dict[str, str] | None = None) -> None:
     sys.stderr.write(f"portal: {' '.join(cmd)}\n")
-    subprocess.run(cmd, cwd=cwd, env={**os.environ, **(env or {})}, check=True)  # noqa: S603
+    subprocess.run(cmd, cwd=cwd, env={**os.environ, **QUIET, **(env or {})}, check=True)  # noqa: S603
 
 
 def install() -> None:
