@@ -21,6 +21,9 @@ def prepare_environment() -> None:
     settings = get_settings()
     os.environ["LITELLM_MASTER_KEY"] = settings.konstruct_master_key.get_secret_value()
     os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+    # In its default "DEV" mode LiteLLM loads .env itself when imported, which would
+    # bring DATABASE_URL back after we hid it (and start its Prisma database).
+    os.environ["LITELLM_MODE"] = "PRODUCTION"
     os.environ["DISABLE_ADMIN_UI"] = "True"
     os.environ["JSON_LOGS"] = "True"  # the portal is the admin UI; LiteLLM's stays off
     os.environ["REDIS_URL"] = settings.redis_url
