@@ -267,8 +267,12 @@ def start_proxy(ctx: Context) -> tuple[Child, str]:
     admin_url, app_url = ctx.scratch_database()
     port = free_port()
     env = base_env(
+        PROXY_HOST="127.0.0.1",
         PROXY_PORT=str(port),
         PROXY_WORKERS="1",
+        # `import litellm` loads ./.env in its default DEV mode, which would put the
+        # .env's DATABASE_URL back after proxy.serve removed it (LiteLLM then wants Prisma).
+        LITELLM_MODE="PRODUCTION",
         DATABASE_URL=app_url,
         DATABASE_ADMIN_URL=admin_url,
         REDIS_URL=BENCH_REDIS_URL,

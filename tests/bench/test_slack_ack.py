@@ -1,0 +1,65 @@
+"""The slack_ack benchmark sends what the bridge accepts, and runs end to end (`--quick`)."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from typing import cast
+
+import pytest
+
+from bench.common import Child
+from bench.slack_ack import BOT_USER_ID, REDELIVER_EVERY, SIGNING_SECRET, Arm, schedule
+from bridge.slack_app import could_wake
+from bridge.verification import check_signature, parse_payload
+from tests.processes import ROOT
+
+
+def test_schedule_is_signed_well_formed_and_redelivers_one_slot_in_a_hundred() -> None:
+    arm = Arm("probe", cast(Child, None), "http://127.0.0.1:9")
+    deliveries = schedule(arm, "TBENCHTEAM", "T", 300)
+
+    assert len(deliveries) == 300
+    retries = [d for d in deliveries if "X-Slack-Retry-Num" in d.headers]
+    assert len(retries) == arm.redelivered == 300 // REDELIVER_EVERY
+    assert len(arm.event_ids) == 300 - len(retries)
+    assert {d.event_id for d in retries} <= arm.event_ids
+    for delivery in deliveries:
+        headers = {k.lower(): v for k, v in delivery.headers.items()}
+        assert check_signature(headers, delivery.body, SIGNING_SECRET, time.time()) is None
+        payload = parse_payload(delivery.body)
+        assert payload is not None
+        assert payload["event_id"] == delivery.event_id
+        assert payload["event"]["type"] == "app_mention"
+        assert could_wake(payload["event"], BOT_USER_ID)
+
+
+@pytest.mark.slow
+def test_quick_slack_ack_benchmark_reports_both_figures_with_nothing_lost() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--quick", "--only", "slack_ack"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = {
+        item["name"]: item
+        for item in (json.loads(line) for line in done.stdout.splitlines() if line.strip())
+    }
+    assert set(results) == {"slack_ack_p99_ms", "slack_ack_ratio"}
+    p99 = results["slack_ack_p99_ms"]
+    assert p99["unit"] == "ms"
+    assert p99["value"] > 0
+    assert p99["lost"] == 0
+    assert p99["duplicates"] == 0
+    assert p99["failed_requests"] == 0
+    assert p99["ok"] == p99["sent"]
+    assert p99["jobs"] == p99["unique_events"]
+    ratio = results["slack_ack_ratio"]
+    assert ratio["unit"] == "ratio"
+    assert ratio["value"] > 0
