@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,3 +201,21 @@ def base_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(PYTHONPATH=str(ROOT), LITELLM_LOCAL_MODEL_COST_MAP="True", **extra)
     return env
+
+
+# The master key of the proxies the benchmarks start (scratch database, loopback only).
+MASTER_KEY = "sk-bench-master-key-not-for-production"
+
+
+def create_tenant_with_agent(admin: "httpx.Client", name: str) -> tuple[str, str]:
+    """A tenant and its agent through the proxy's admin API: (tenant id, agent id)."""
+    slug = f"bench-{uuid.uuid4().hex[:8]}"
+    tenant = admin.post("/admin/tenants", json={"name": name, "slug": slug})
+    tenant.raise_for_status()
+    tid: str = tenant.json()["id"]
+    agent = admin.post(
+        f"/admin/tenants/{tid}/agents",
+        json={"name": "Ada", "role": "Support lead", "persona": "Calm and precise."},
+    )
+    agent.raise_for_status()
+    return tid, str(agent.json()["id"])

@@ -33,11 +33,13 @@ import yaml
 
 from bench.common import (
     BENCH_REDIS_URL,
+    MASTER_KEY,
     RUN_DIR,
     Child,
     Context,
     Result,
     base_env,
+    create_tenant_with_agent,
     free_port,
     log,
     median,
@@ -47,7 +49,6 @@ from bench.common import (
     summary_ms,
 )
 
-MASTER_KEY = "sk-bench-master-key-not-for-production"
 MODEL = "konstruct-fast"
 BODY = {"model": MODEL, "messages": [{"role": "user", "content": "Hello, who are you?"}]}
 CONCURRENCY = 20
@@ -182,22 +183,14 @@ def start_konstruct(
 
 def make_tenant(url: str) -> tuple[str, str]:
     """A tenant, an agent and a high-rpm key through the admin API: (key, agent id)."""
-    slug = f"bench-gw-{uuid.uuid4().hex[:8]}"
     headers = {"Authorization": f"Bearer {MASTER_KEY}"}
     with httpx.Client(base_url=url, headers=headers, timeout=30) as admin:
-        tenant = admin.post("/admin/tenants", json={"name": "Bench Gateway", "slug": slug})
-        tenant.raise_for_status()
-        tid = tenant.json()["id"]
-        agent = admin.post(
-            f"/admin/tenants/{tid}/agents",
-            json={"name": "Ada", "role": "Support lead", "persona": "Calm and precise."},
-        )
-        agent.raise_for_status()
+        tid, agent_id = create_tenant_with_agent(admin, "Bench Gateway")
         key = admin.post(
             f"/admin/tenants/{tid}/keys", json={"name": "bench", "rpm_limit": 1_000_000}
         )
         key.raise_for_status()
-    return key.json()["secret"], agent.json()["id"]
+    return key.json()["secret"], agent_id
 
 
 # ------------------------------------------------------------------------ load

@@ -43,10 +43,12 @@ from rq import Queue
 
 from bench.common import (
     BENCH_REDIS_URL,
+    MASTER_KEY,
     Child,
     Context,
     Result,
     base_env,
+    create_tenant_with_agent,
     free_port,
     log,
     median,
@@ -57,7 +59,6 @@ from bench.common import (
 from bridge.queue import job_id_for
 
 SIGNING_SECRET = "bench-slack-signing-secret-not-for-production"
-MASTER_KEY = "sk-bench-master-key-not-for-production"
 BRIDGE_KEY = "bench-bridge-key-not-for-production"
 QUEUE = "konstruct-bridge-bench"
 SENTINEL_KEY = "bench:slack_ack:running"
@@ -286,17 +287,9 @@ def start_proxy(ctx: Context) -> tuple[Child, str]:
 
 def connect_workspace(proxy_url: str, team_id: str) -> None:
     """A tenant, an agent and a Slack connection for `team_id`, through the admin API."""
-    slug = f"bench-slack-{uuid.uuid4().hex[:8]}"
     headers = {"Authorization": f"Bearer {MASTER_KEY}"}
     with httpx.Client(base_url=proxy_url, headers=headers, timeout=60) as admin:
-        tenant = admin.post("/admin/tenants", json={"name": "Bench Slack", "slug": slug})
-        tenant.raise_for_status()
-        tid = tenant.json()["id"]
-        agent = admin.post(
-            f"/admin/tenants/{tid}/agents",
-            json={"name": "Ada", "role": "Support lead", "persona": "Calm and precise."},
-        )
-        agent.raise_for_status()
+        tid, agent_id = create_tenant_with_agent(admin, "Bench Slack")
         made = admin.post(
             f"/admin/tenants/{tid}/slack-connections",
             json={
@@ -304,7 +297,7 @@ def connect_workspace(proxy_url: str, team_id: str) -> None:
                 "workspace_name": "Bench workspace",
                 "bot_token": f"xoxb-bench-{uuid.uuid4().hex}",
                 "bot_user_id": BOT_USER_ID,
-                "default_agent_id": agent.json()["id"],
+                "default_agent_id": agent_id,
             },
         )
         made.raise_for_status()

@@ -5,7 +5,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import httpx
@@ -24,16 +24,26 @@ def free_port() -> int:
 class Process:
     """A component started with `python -m module`, waited for on its health URL."""
 
-    def __init__(self, name: str, module: str, env: Mapping[str, str], health_url: str) -> None:
+    def __init__(
+        self,
+        name: str,
+        module: str,
+        env: Mapping[str, str],
+        health_url: str,
+        ready: Callable[[httpx.Response], bool] = lambda response: response.status_code == 200,
+    ) -> None:
         self.name = name
         self.module = module
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), **env}
         self.health_url = health_url
+        self.ready = ready
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         self.log_path = LOG_DIR / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 240) -> "Process":
+        # Another suite may have cleared the log folder since this object was made.
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", self.module],
@@ -48,7 +58,7 @@ class Process:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited early; see {self.log_path}")
             try:
-                if httpx.get(self.health_url, timeout=2).status_code == 200:
+                if self.ready(httpx.get(self.health_url, timeout=5)):
                     return self
             except httpx.HTTPError:
                 pass
