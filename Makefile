@@ -10,12 +10,12 @@ SYNCED := $(VENV)/.synced-$(shell sha1sum requirements.lock | cut -c1-12)
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install services migrate up proxy bridge worker portal test test-python test-portal lint bench certs lock openapi
+.PHONY: help install services migrate up proxy bridge worker portal test test-python test-portal lint bench lock openapi
 
 help:
 	@echo "make up     install what is missing, migrate, run proxy + bridge + worker + portal"
 	@echo "make test   install what is missing and run every test (Python and portal)"
-	@echo "make lint | migrate | bench | proxy | bridge | worker | portal | certs | lock"
+	@echo "make lint | migrate | bench | proxy | bridge | worker | portal | lock | openapi"
 
 # A virtualenv synced exactly to requirements.lock (uv comes from the lock too).
 $(SYNCED): requirements.lock
