@@ -105,11 +105,10 @@ class GatewayServices:
         cache_key = agent_card_key(tenant_id, id_or_slug)
         cached = await redis.get(cache_key)
         if cached is not None:
-            return (
-                AgentCard(**{**json.loads(cached), "id": UUID(json.loads(cached)["id"])})
-                if cached
-                else None
-            )
+            if not cached:
+                return None
+            fields = json.loads(cached)
+            return AgentCard(**{**fields, "id": UUID(fields["id"])})
         card = await self._load_agent(tenant_id, id_or_slug)
         await redis.set(cache_key, _dump(card) if card else "", ex=AGENT_CACHE_SECONDS)
         return card

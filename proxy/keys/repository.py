@@ -38,6 +38,10 @@ class KeyRepository:
         )
         return list((await self.conn.execute(stmt)).all())
 
+    async def all_hashes(self) -> list[str]:
+        """The hash of every key of the tenant, API and bridge keys alike (for cache eviction)."""
+        return list((await self.conn.execute(select(tenant_keys.c.key_hash))).scalars())
+
     async def active_bridge_key(self) -> Row[Any] | None:
         stmt = select(tenant_keys).where(
             tenant_keys.c.kind == "bridge", tenant_keys.c.revoked_at.is_(None)

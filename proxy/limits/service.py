@@ -29,7 +29,6 @@ async def put(runtime: Runtime, principal: Principal, tenant_id: UUID, body: Lim
             tenant_id=tenant_id,
             detail=body.model_dump(mode="json"),
         )
-        keys = KeyRepository(conn)
-        hashes = [k.key_hash for k in await keys.list_all() + await keys.list_all(kind="bridge")]
+        hashes = await KeyRepository(conn).all_hashes()
     await forget_key_grants(runtime.redis, hashes)
     return Limits.model_validate(row)

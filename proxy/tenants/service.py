@@ -60,14 +60,11 @@ async def update(
                 target=row.slug,
                 detail={"fields": sorted(values)},
             )
-            key_hashes = [key.key_hash for key in await KeyRepository(conn).list_all()]
-            key_hashes += [
-                key.key_hash for key in await KeyRepository(conn).list_all(kind="bridge")
-            ]
+            # A status change reaches every key's cached grant at once.
+            key_hashes = await KeyRepository(conn).all_hashes() if "status" in values else []
     except IntegrityError as exc:
         raise Conflict("That slug is already taken.") from exc
-    if "status" in values:
-        await forget_key_grants(runtime.redis, key_hashes)
+    await forget_key_grants(runtime.redis, key_hashes)
     return Tenant.model_validate(row)
 
 
@@ -83,12 +80,10 @@ async def delete(runtime: Runtime, principal: Principal, tenant_id: UUID) -> Non
         tenant = await TenantRepository(conn).get(tenant_id)
         if tenant is None:
             raise NotFound("No such tenant.")
-        keys = await KeyRepository(conn).list_all() + await KeyRepository(conn).list_all(
-            kind="bridge"
-        )
+        key_hashes = await KeyRepository(conn).all_hashes()
         workspaces = [c.workspace_id for c in await ConnectionRepository(conn).list_all()]
         # Every tenant table cascades from tenants; the audit row of the deletion stays.
         await TenantRepository(conn).delete(tenant_id)
         await record(conn, principal, "tenant.delete", tenant_id=tenant_id, target=tenant.slug)
-    await forget_key_grants(runtime.redis, [key.key_hash for key in keys])
+    await forget_key_grants(runtime.redis, key_hashes)
     await forget_workspace(runtime.redis, tenant_id, workspaces)
