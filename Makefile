@@ -10,18 +10,20 @@ SYNCED := $(VENV)/.synced-$(shell sha1sum requirements.lock | cut -c1-12)
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install services migrate up proxy bridge worker portal test test-python test-portal lint bench lock openapi
+.PHONY: help install services migrate up proxy bridge worker portal test test-python test-portal lint bench lock openapi certs
 
 help:
 	@echo "make up     install what is missing, migrate, run proxy + bridge + worker + portal"
 	@echo "make test   install what is missing and run every test (Python and portal)"
-	@echo "make lint | migrate | bench | proxy | bridge | worker | portal | lock | openapi"
+	@echo "make lint | migrate | bench | proxy | bridge | worker | portal | lock | openapi | certs"
 
 # A virtualenv synced exactly to requirements.lock (uv comes from the lock too).
 $(SYNCED): requirements.lock
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check "$$(grep -E '^uv==' requirements.lock)"
+	@$(PY) -c "import llama_cpp" 2>/dev/null || echo "installing: the first install compiles the local model server (llama-cpp-python), which takes several minutes; later installs reuse it"
 	@$(UV) pip sync --quiet --python $(PY) requirements.lock
+	@$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	@rm -f $(VENV)/.synced-* && touch $@
 
 install: $(SYNCED)
@@ -31,7 +33,7 @@ install: $(SYNCED)
 	@cp .env.example .env && echo "created .env from .env.example (local defaults)"
 
 lock:
-	uv pip compile --universal --no-header requirements.in -o requirements.lock
+	$(UV) pip compile --universal --no-header requirements.in -o requirements.lock
 
 services: install
 	@$(PY) -m scripts.check_services
@@ -45,6 +47,7 @@ lint: install
 	$(VENV)/bin/mypy
 
 test-python: services
+	@$(PY) -m scripts.ensure_docker_compose
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-portal:
@@ -52,8 +55,8 @@ test-portal:
 
 test: lint test-python test-portal
 
+# Procfile's `ready` creates the first admin, then prints the URLs once everything answers.
 up: .env migrate
-	@$(PY) -m proxy.bootstrap
 	@$(VENV)/bin/honcho start -f Procfile
 
 proxy: install
@@ -70,6 +73,10 @@ portal:
 
 bench: migrate
 	$(PY) -m bench.run
+
+# A local CA and a server certificate for localhost/127.0.0.1 in .run/certs (TLS 1.3 settings).
+certs: install
+	@$(PY) -m scripts.certs
 
 openapi: install
 	$(PY) -m proxy.openapi > portal/openapi.json

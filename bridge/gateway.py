@@ -13,8 +13,10 @@ import openai
 from openai.types.chat import ChatCompletionMessageParam
 
 from bridge.settings import Settings
+from bridge.tracing import trace_headers
 from policies.limits import MODEL_GROUP_FAST
 from policies.mrkdwn import APOLOGY_TEXT, BUDGET_EXHAUSTED_TEXT, BUSY_TEXT
+from policies.tls import http_verify
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +53,7 @@ async def _stream(
         model=MODEL_GROUP_FAST,
         messages=list(messages),
         stream=True,
-        extra_headers={AGENT_HEADER: str(agent_id)},
+        extra_headers={AGENT_HEADER: str(agent_id), **trace_headers()},
     )
     parts: list[str] = []
     last_update = time.monotonic()
@@ -80,6 +82,9 @@ async def ask_agent(
         base_url=f"{settings.konstruct_proxy_url.rstrip('/')}/v1",
         max_retries=0,
         timeout=settings.bridge_model_timeout_seconds,
+        http_client=openai.DefaultAsyncHttpxClient(
+            verify=http_verify(settings.konstruct_tls_ca_file)
+        ),
     )
     try:
         for attempt in range(settings.bridge_gateway_busy_retries + 1):

@@ -1,19 +1,16 @@
 """The worker's job: answer one Slack event as the tenant's agent, exactly once."""
 
 import asyncio
-import contextlib
 import logging
 import time
 from dataclasses import dataclass
 from typing import Any, Final
 from uuid import UUID
 
-import aiohttp
 import httpx
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import ValidationError
 from redis.asyncio import Redis
-from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -23,23 +20,20 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bridge.gateway import Answer, ask_agent
 from bridge.proxy_api import AgentSummary, ProxyAPI, ProxyError, Workspace
 from bridge.settings import Settings, get_settings
+from bridge.streaming import MODE_PLACEHOLDER, Place, ThreadReply, open_reply, resume_reply
+from bridge.tracing import job_span, note_job
 from bridge.workspaces import resolve_workspace
 from policies.escalation import EscalationRule, handoff_text, match_escalation
 from policies.limits import over_limit, window_start
 from policies.messages import KonstructMessage, from_slack_event
-from policies.mrkdwn import (
-    APOLOGY_TEXT,
-    THINKING_TEXT,
-    rate_limited_text,
-    split_message,
-    to_mrkdwn,
-)
+from policies.mrkdwn import APOLOGY_TEXT, rate_limited_text
 from policies.redis_keys import (
     channel_message_rate_key,
     engaged_thread_key,
     escalated_thread_key,
     event_reply_key,
     message_rate_key,
+    native_stream_off_key,
 )
 from policies.threads import Wake, decide_wake, reply_thread_ts
 
@@ -47,12 +41,14 @@ log = logging.getLogger(__name__)
 
 # How long an event's reply record outlives the job: longer than any RQ retry of it.
 REPLY_RECORD_SECONDS: Final = 86_400
-THINKING_STATUS: Final = "is thinking..."
 
 
 def handle_event(*, team_id: str, event_id: str, event: dict[str, Any]) -> str:
     """RQ entry point; returns what happened, for the job's result."""
-    return asyncio.run(_handle(get_settings(), team_id, event_id, event))
+    with job_span(team_id, event_id, event) as span:
+        outcome = asyncio.run(_handle(get_settings(), team_id, event_id, event))
+        span.set_attribute("konstruct.job.outcome", outcome)
+        return outcome
 
 
 async def _handle(settings: Settings, team_id: str, event_id: str, event: dict[str, Any]) -> str:
@@ -62,6 +58,9 @@ async def _handle(settings: Settings, team_id: str, event_id: str, event: dict[s
             workspace = await resolve_workspace(redis, api, settings, team_id)
             if workspace is None or not workspace.active:
                 return "no_workspace"
+            channel = event.get("channel")
+            agent = workspace.agent_for(channel) if isinstance(channel, str) else None
+            note_job(workspace.tenant_id, agent.id if agent else None)
             job = EventJob(settings, redis, api, workspace, team_id, event_id, event)
             return await job.run()
     finally:
@@ -147,10 +146,13 @@ class EventJob:
         record = await self.redis.hgetall(reply_key)
         if record.get("done"):
             return "already_answered"
+        place = Place(slack, message.channel_id, message.thread_id)
         recorded = record.get("ts")
-        placeholder = str(recorded) if recorded is not None else None
-        if placeholder is None:
-            # First run of this event (a re-run with a placeholder already passed these steps).
+        # Records written before native streaming carry no mode: they are placeholders.
+        mode = str(record.get("mode", MODE_PLACEHOLDER))
+        reply = resume_reply(place, str(recorded), mode) if recorded else None
+        if reply is None:
+            # First run of this event (a re-run with a reply already passed these steps).
             if not await self._within_limits(slack, message):
                 await self._finish(reply_key)
                 return "rate_limited"
@@ -161,8 +163,8 @@ class EventJob:
             if rule is not None:
                 await self._hand_off(slack, message, agent, rule, reply_key)
                 return "escalated"
-            placeholder = await self._post_placeholder(slack, message, reply_key)
-        await self._answer(slack, message, agent, placeholder, reply_key)
+            reply = await self._open_reply(place, message, reply_key)
+        await self._answer(message, agent, reply, reply_key)
         return "answered"
 
     async def _within_limits(self, slack: AsyncWebClient, message: KonstructMessage) -> bool:
@@ -213,35 +215,32 @@ class EventJob:
         )
         return str(answer["ts"])
 
-    async def _post_placeholder(
-        self, slack: AsyncWebClient, message: KonstructMessage, reply_key: str
-    ) -> str:
-        with contextlib.suppress(SlackApiError, aiohttp.ClientError, asyncio.TimeoutError):
-            # Only assistant threads show a status; elsewhere Slack refuses, which is fine.
-            await slack.assistant_threads_setStatus(
-                channel_id=message.channel_id, thread_ts=message.thread_id, status=THINKING_STATUS
-            )
-        placeholder = await self._post(slack, message, THINKING_TEXT)
-        # Recorded before the model is asked, so a re-run edits this message instead of posting.
+    async def _open_reply(
+        self, place: Place, message: KonstructMessage, reply_key: str
+    ) -> ThreadReply:
+        reply = await open_reply(
+            place,
+            self.redis,
+            stream_off_key=native_stream_off_key(self.tenant_id, self.team_id),
+            stream_off_seconds=self.settings.bridge_native_stream_retry_seconds,
+            recipient_user_id=message.sender.id,
+            recipient_team_id=str(self.event.get("user_team") or self.team_id),
+        )
+        # Recorded before the model is asked, so a re-run finishes this message instead of
+        # posting or streaming another.
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(reply_key, "ts", placeholder)
+            pipe.hset(reply_key, mapping={"ts": reply.ts, "mode": reply.mode})
             pipe.expire(reply_key, REPLY_RECORD_SECONDS)
             await pipe.execute()
-        return placeholder
+        return reply
 
     async def _answer(
         self,
-        slack: AsyncWebClient,
         message: KonstructMessage,
         agent: AgentSummary,
-        placeholder: str,
+        reply: ThreadReply,
         reply_key: str,
     ) -> None:
-        async def show_progress(partial: str) -> None:
-            chunks = split_message(to_mrkdwn(partial))
-            if chunks:
-                await self._update(slack, message, placeholder, chunks[0])
-
         try:
             messages = await self._conversation(message)
             tenant_key = await self.api.bridge_key(self.tenant_id)
@@ -255,19 +254,16 @@ class EventJob:
                 tenant_key=tenant_key,
                 agent_id=agent.id,
                 messages=messages,
-                on_progress=show_progress,
+                on_progress=reply.progress,
             )
-        chunks = split_message(to_mrkdwn(answer.text)) if answer.from_model else [answer.text]
-        if not chunks:
-            # Nothing a person could read survived the conversion.
-            chunks = [APOLOGY_TEXT]
-        await self._update(slack, message, placeholder, chunks[0])
+        chunks = reply.parts(answer)
+        await reply.finish(chunks[0])
         # Parts already posted by an earlier run of this job are not posted again.
         posted = int((await self.redis.hget(reply_key, "parts")) or 0)
         for index, chunk in enumerate(chunks[1:], start=1):
             if index <= posted:
                 continue
-            await self._post(slack, message, chunk)
+            await reply.post_part(chunk)
             await self.redis.hset(reply_key, "parts", index)
         if answer.from_model:
             await self._store(message, "assistant", answer.text, agent.id)
@@ -293,17 +289,6 @@ class EventJob:
         if not history or (history[-1].role, history[-1].text) != ("user", message.text):
             messages.append({"role": "user", "content": message.text})
         return messages
-
-    async def _update(
-        self, slack: AsyncWebClient, message: KonstructMessage, ts: str, text: str
-    ) -> None:
-        try:
-            await slack.chat_update(channel=message.channel_id, ts=ts, text=text)
-        except SlackApiError as error:
-            if error.response.get("error") != "message_not_found":
-                raise
-            # Someone deleted the placeholder: the answer still belongs in the thread.
-            await self._post(slack, message, text)
 
     async def _store(self, message: KonstructMessage, role: str, text: str, agent_id: Any) -> None:
         await self.api.store_message(

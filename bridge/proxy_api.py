@@ -8,6 +8,8 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from bridge.settings import Settings
+from bridge.tracing import send_traceparent
+from policies.tls import http_verify
 
 
 class AgentSummary(BaseModel):
@@ -74,6 +76,8 @@ class ProxyAPI:
             headers={"Authorization": f"Bearer {settings.konstruct_bridge_key.get_secret_value()}"},
             timeout=15,
             transport=transport,
+            event_hooks={"request": [send_traceparent]},
+            verify=http_verify(settings.konstruct_tls_ca_file),
         )
 
     async def __aenter__(self) -> Self:

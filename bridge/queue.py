@@ -1,14 +1,13 @@
 """Durable hand-off from the web process to the worker: dedupe on Slack's event id, then enqueue."""
 
-import contextlib
 from typing import Any
 
 from redis import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import WatchError
 from rq import Queue, Retry
-from rq.exceptions import DuplicateJobError
 
 from bridge.settings import Settings
+from bridge.tracing import job_trace_meta
 from policies.redis_keys import event_dedupe_key
 
 # A worker killed mid-job leaves the job abandoned; RQ's cleanup re-queues it this many times.
@@ -29,26 +28,31 @@ def accept_event(
     """Enqueue the event once; False for a delivery already accepted. Raises if Redis fails,
     after which nothing is recorded, so Slack's retry is accepted."""
     dedupe_key = event_dedupe_key(event_id)
-    if not connection.set(dedupe_key, "1", nx=True, ex=settings.bridge_event_dedupe_seconds):
-        return False
-    try:
+    # The "seen" mark and the job (its hash, its queue entry, the queue's registration) go
+    # in one MULTI/EXEC, one round trip before the ack: a Redis crash between the two would
+    # otherwise leave a mark without a job, and Slack's retry would be acked and lost.
+    # WATCH makes the first delivery win across replicas.
+    with connection.pipeline(transaction=True) as pipe:
+        pipe.watch(dedupe_key)  # type: ignore[no-untyped-call]  # untyped in redis-py
+        if pipe.exists(dedupe_key):
+            return False
+        pipe.multi()
+        pipe.set(dedupe_key, "1", ex=settings.bridge_event_dedupe_seconds)
         bridge_queue(connection, settings).enqueue_call(
             "bridge.jobs.handle_event",
             kwargs={"team_id": team_id, "event_id": event_id, "event": event},
             job_id=job_id_for(event_id),
             # The default description is the call with its arguments: message text in logs.
             description=f"slack event {event_id}",
-            unique=True,
+            meta=job_trace_meta(),
             timeout=settings.bridge_job_timeout_seconds,
             result_ttl=600,
             failure_ttl=86_400,
             retry=Retry(max=JOB_RETRIES),
+            pipeline=pipe,
         )
-    except DuplicateJobError:
-        return False
-    except BaseException:
-        # Best effort: if Redis is gone this fails too, and the key expires on its own.
-        with contextlib.suppress(RedisError):
-            connection.delete(dedupe_key)
-        raise
+        try:
+            pipe.execute()
+        except WatchError:  # another replica accepted this event in the meantime
+            return False
     return True

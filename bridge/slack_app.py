@@ -17,8 +17,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bridge.proxy_api import ProxyAPI
 from bridge.queue import accept_event
 from bridge.settings import Settings
+from bridge.tracing import TENANT_CONTEXT_KEY, accepted_event_span
 from bridge.verification import SLACK_ID
-from bridge.workspaces import resolve_workspace
+from bridge.workspaces import remembered_workspace
 from policies.threads import Wake, decide_wake
 
 log = logging.getLogger(__name__)
@@ -50,12 +51,15 @@ def _without_bolt_oauth_env() -> Iterator[None]:
 def build_app(
     settings: Settings, redis: Redis, sync_redis: SyncRedis, proxy_api: ProxyAPI
 ) -> AsyncApp:
-    async def authorize(team_id: Any, **_: Any) -> AuthorizeResult | None:
+    async def authorize(
+        team_id: Any, context: AsyncBoltContext, **_: Any
+    ) -> AuthorizeResult | None:
         if not isinstance(team_id, str) or not SLACK_ID.fullmatch(team_id):
             return None
-        workspace = await resolve_workspace(redis, proxy_api, settings, team_id)
+        workspace = await remembered_workspace(redis, proxy_api, settings, team_id)
         if workspace is None or not workspace.active:
             return None
+        context[TENANT_CONTEXT_KEY] = str(workspace.tenant_id)
         return AuthorizeResult(
             enterprise_id=None,
             team_id=team_id,
@@ -78,13 +82,16 @@ def build_app(
     async def enqueue(body: dict[str, Any], context: AsyncBoltContext) -> None:
         event = body["event"]
         if could_wake(event, context.bot_user_id or ""):
-            await asyncio.to_thread(
-                accept_event,
-                sync_redis,
-                settings,
-                team_id=str(context.team_id),
-                event_id=body["event_id"],
-                event=event,
-            )
+            team_id, event_id = str(context.team_id), body["event_id"]
+            # The job's meta carries this span (to_thread runs accept_event in its context).
+            with accepted_event_span(team_id, event_id, event, context.get(TENANT_CONTEXT_KEY)):
+                await asyncio.to_thread(
+                    accept_event,
+                    sync_redis,
+                    settings,
+                    team_id=team_id,
+                    event_id=event_id,
+                    event=event,
+                )
 
     return app

@@ -20,7 +20,10 @@ from bridge import install
 from bridge.proxy_api import ProxyAPI
 from bridge.settings import Settings, get_settings
 from bridge.slack_app import build_app
+from bridge.tracing import WEB_SERVICE
+from bridge.tracing import configure as configure_tracing
 from bridge.verification import MAX_BODY_BYTES, check_signature, parse_payload
+from policies.tls import uvicorn_options
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +145,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 def main() -> None:
     settings = get_settings()
+    configure_tracing(WEB_SERVICE, settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # Request lines carry URLs with one-time OAuth states and thread ids; failures are logged
     # by our own code without them.
@@ -153,6 +157,7 @@ def main() -> None:
         host=settings.bridge_host,
         port=settings.bridge_port,
         access_log=False,
+        **uvicorn_options(settings.konstruct_tls_cert_file, settings.konstruct_tls_key_file),
     )
 
 

@@ -9,10 +9,14 @@ from rq import Worker
 import bridge.jobs  # noqa: F401
 from bridge.queue import bridge_queue
 from bridge.settings import get_settings
+from bridge.tracing import WORKER_SERVICE
+from bridge.tracing import configure as configure_tracing
 
 
 def main() -> None:
     settings = get_settings()
+    # Before RQ forks: every job process inherits the exporter (and flushes it at its end).
+    configure_tracing(WORKER_SERVICE, settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # Request lines carry URLs with one-time OAuth states and thread ids; failures are logged
     # by our own code without them.

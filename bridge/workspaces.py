@@ -4,9 +4,16 @@ The bot token is a secret and never goes to Redis: the cached view carries every
 else plus a stamp, and the token stays in this process's memory under that stamp. A
 process that has not seen the current stamp (another replica, a fresh job process)
 asks the proxy again.
+
+The web process also keeps each answer in memory for a few seconds
+(`remembered_workspace`): an ack then costs no Redis read for the workspace. A change made
+in the portal reaches it within those seconds; the worker resolves the workspace again
+through Redis before it does anything, so an event accepted in that window is still
+handled (or dropped) by the current connection.
 """
 
 import json
+import time
 import uuid
 from typing import Final
 
@@ -22,6 +29,24 @@ STAMP: Final = "_stamp"
 
 # (tenant id, team id) -> (stamp of the cached view, bot token)
 _tokens: dict[tuple[str, str], tuple[str, str]] = {}
+# team id -> (monotonic deadline, workspace or None): the web process's short memory
+_remembered: dict[str, tuple[float, Workspace | None]] = {}
+_REMEMBERED_MAX = 10_000
+
+
+async def remembered_workspace(
+    redis: Redis, api: ProxyAPI, settings: Settings, team_id: str
+) -> Workspace | None:
+    """`resolve_workspace`, remembered in this process for `bridge_authorize_cache_seconds`."""
+    now = time.monotonic()
+    hit = _remembered.get(team_id)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    workspace = await resolve_workspace(redis, api, settings, team_id)
+    if len(_remembered) >= _REMEMBERED_MAX:
+        _remembered.clear()
+    _remembered[team_id] = (now + settings.bridge_authorize_cache_seconds, workspace)
+    return workspace
 
 
 async def resolve_workspace(

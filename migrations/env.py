@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from policies.tls import postgres_connection
 from proxy.db.engine import async_url
 from proxy.settings import get_settings
 
@@ -18,7 +19,8 @@ def _run(connection: Connection) -> None:
 
 async def _main() -> None:
     url = context.config.attributes.get("database_admin_url") or get_settings().database_admin_url
-    engine = create_async_engine(async_url(url))
+    url, tls = postgres_connection(url)
+    engine = create_async_engine(async_url(url), connect_args=tls)
     async with engine.connect() as conn:
         await conn.run_sync(_run)
         await conn.commit()

@@ -13,10 +13,12 @@ from datetime import UTC, datetime
 from fastapi import Request
 from litellm.proxy._types import LitellmUserRoles, ProxyException, UserAPIKeyAuth
 from litellm.proxy.common_utils.http_parsing_utils import _read_request_body
+from opentelemetry import trace
 
 from plugins.contracts import services
 from plugins.persona import check_request_fields
 from policies.limits import MODEL_TIER_GROUPS, BudgetState, budget_state
+from telemetry.tracing import TENANT_ID
 
 log = logging.getLogger("konstruct.auth")
 ALLOWED_MODEL_GROUPS = sorted(MODEL_TIER_GROUPS.values())
@@ -60,6 +62,7 @@ async def _authenticate(request: Request, api_key: str) -> UserAPIKeyAuth:
     grant = await gateway.grant_for(key_hash)
     if grant is None or grant.revoked:
         raise _reject(401, "unauthorized", "Invalid or revoked API key.")
+    trace.get_current_span().set_attribute(TENANT_ID, str(grant.tenant_id))
     if grant.expires_at is not None and grant.expires_at <= datetime.now(UTC):
         raise _reject(401, "unauthorized", "This API key has expired.")
     if grant.tenant_status != "active":

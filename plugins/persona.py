@@ -79,6 +79,23 @@ def check_request_fields(body: dict[str, Any]) -> None:
                     raise _invalid(f"metadata key '{key}' is reserved.", f"{bucket}.{key}")
 
 
+def ask_for_stream_usage(data: dict[str, Any]) -> None:
+    """A streamed call is billed from the usage its provider reports at the end, which
+    OpenAI-style providers send only when asked. LiteLLM asks by itself only when every
+    deployment of the group supports `stream_options` (ours mix providers), so ask here,
+    and have LiteLLM strip the usage chunk again if the client did not ask for it."""
+    if data.get("stream") is not True:
+        return
+    options = data.get("stream_options")
+    if isinstance(options, dict) and options.get("include_usage") is True:
+        return
+    data["stream_options"] = {
+        **(options if isinstance(options, dict) else {}),
+        "include_usage": True,
+    }
+    data["_litellm_strip_stream_usage"] = True
+
+
 class PersonaHook(CustomLogger):
     async def async_pre_call_hook(
         self,
@@ -106,6 +123,7 @@ class PersonaHook(CustomLogger):
         if served != requested:
             data["model"] = served
             metadata["konstruct_degraded_from"] = requested
+        ask_for_stream_usage(data)
         return data
 
     async def async_post_call_failure_hook(

@@ -1,4 +1,4 @@
-"""Model output (Markdown) to Slack mrkdwn that notifies nobody, split to fit a Slack message."""
+"""Model Markdown to Slack mrkdwn (or to stream Markdown) that notifies nobody, split to fit."""
 
 import re
 from collections.abc import Callable
@@ -132,6 +132,23 @@ def to_mrkdwn(markdown: str) -> str:
     if prose:
         out.append(_convert_prose("\n".join(prose)))
     return "\n".join(out)
+
+
+# "<" (or an HTML entity for it) opening <!here>, <!subteam^…>, <@U…> or <#C…>.
+_MENTION_OPEN = re.compile(r"(<|&lt;|&#0*60;|&#x0*3c;)(?=[!@#])", re.IGNORECASE)
+
+
+def to_safe_markdown(markdown: str) -> str:
+    """Model Markdown for Slack's native streams (`markdown_text`), made to notify nobody.
+
+    Slack renders `markdown_text` as standard Markdown itself, so the text stays Markdown; a
+    zero-width joiner after the `<` of `<!channel>`, `<!here>`, `<!everyone>`, `<!subteam^…>`,
+    `<@U…>` or `<#C…>` (or after the `@` of a bare @here) defuses each of them. Every
+    replacement looks at one word only, so text cut after whitespace converts exactly as it
+    does inside the whole text: a stream can append the converted text piece by piece.
+    """
+    text = _MENTION_OPEN.sub(lambda match: f"{match.group(1)}{_ZWJ}", _MARKERS.sub("", markdown))
+    return _BARE_BROADCAST.sub(lambda match: f"@{_ZWJ}{match.group(1)}", text)
 
 
 # Below this a code block's fences would leave no room for its content.

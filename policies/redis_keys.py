@@ -105,6 +105,11 @@ def event_reply_key(tenant_id: UUID | str, event_id: str) -> str:
     return tenant_key(tenant_id, "event_reply", event_id)
 
 
+def native_stream_off_key(tenant_id: UUID | str, team_id: str) -> str:
+    """Slack refused native streaming for this workspace: its replies use a placeholder a while."""
+    return tenant_key(tenant_id, "native_stream_off", team_id)
+
+
 def login_throttle_key(subject: str) -> str:
     """Failed-login counter; the subject (often an email) is hashed so no address sits in Redis."""
     # Case and surrounding spaces are not a new subject: "Bob@x.com " and "bob@x.com" share a count.

@@ -10,6 +10,7 @@ export default auth((request) => {
 });
 
 export const config = {
-  // Not the login page, Auth.js and the admin API forwarder (which answer 401 themselves), logout, or assets.
-  matcher: ["/((?!login|logout|api/|_next/|favicon.ico).*)"],
+  // Not the login page, Auth.js and the admin API forwarder (which answer 401 themselves), logout,
+  // the health check, or assets.
+  matcher: ["/((?!login|logout|healthz|api/|_next/|favicon.ico).*)"],
 };

@@ -4,6 +4,10 @@ Served by `proxy/serve.py` (uvicorn, `proxy.app:app`); every worker process impo
 module, binds its own services and opens its own pools.
 """
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 from fastapi import FastAPI
 from litellm.proxy.proxy_server import app as litellm_app
 
@@ -22,6 +26,7 @@ from proxy.operators.endpoints import router as operators
 from proxy.runtime import Runtime
 from proxy.settings import get_settings
 from proxy.tenants.endpoints import router as tenants
+from proxy.tracing import trace_requests
 from proxy.usage.endpoints import router as usage
 
 ROUTERS = (health, operators, tenants, agents, keys, limits, connections, usage, audit, internal)
@@ -34,9 +39,25 @@ def mount(app: FastAPI, runtime: Runtime) -> None:
         app.include_router(router)
 
 
+def flush_on_shutdown(app: FastAPI, gateway: GatewayServices) -> None:
+    """LiteLLM owns the app's lifespan: wrap it so buffered usage is written at shutdown."""
+    litellm_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
+        async with litellm_lifespan(app) as state:
+            yield state
+        await gateway.usage.close()
+
+    app.router.lifespan_context = lifespan
+
+
 configure_logging(get_settings())
 runtime = Runtime(get_settings())
-bind(GatewayServices(runtime))
+gateway = GatewayServices(runtime)
+bind(gateway)
 
 app: FastAPI = litellm_app
 mount(app, runtime)
+flush_on_shutdown(app, gateway)
+trace_requests(app, get_settings())

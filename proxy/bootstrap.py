@@ -6,11 +6,11 @@ import sys
 
 from proxy.operators.service import ensure_first_admin
 from proxy.runtime import Runtime
-from proxy.settings import get_settings
+from proxy.settings import Settings, get_settings
 
 
-async def _main() -> None:
-    settings = get_settings()
+async def bootstrap(settings: Settings) -> str:
+    """Ensure a platform admin exists; what to tell the person at the terminal about it."""
     runtime = Runtime(settings)
     email = settings.konstruct_admin_email
     given = settings.konstruct_admin_password.get_secret_value()
@@ -20,21 +20,17 @@ async def _main() -> None:
     finally:
         await runtime.close()
     if not created:
-        sys.stdout.write("bootstrap: a platform admin exists already\n")
-    elif given:
-        sys.stdout.write(
-            f"bootstrap: platform admin {email} created from KONSTRUCT_ADMIN_PASSWORD\n"
-        )
-    else:
-        sys.stdout.write(
-            "\n  First platform admin created. Log in at http://127.0.0.1:3000 with\n"
-            f"    email:    {email}\n    password: {password}\n"
-            "  This password is shown once; change it after logging in.\n\n"
-        )
+        return "a platform admin exists already (log in with its password)"
+    if given:
+        return f"platform admin {email} created from KONSTRUCT_ADMIN_PASSWORD"
+    return (
+        f"first platform admin created:\n  email:    {email}\n  password: {password}\n"
+        "This password is shown once; change it after logging in."
+    )
 
 
 def main() -> None:
-    asyncio.run(_main())
+    sys.stdout.write(f"bootstrap: {asyncio.run(bootstrap(get_settings()))}\n")
 
 
 if __name__ == "__main__":

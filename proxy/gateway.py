@@ -2,7 +2,8 @@
 
 Key grants and agents are read on every model call, so they are cached briefly in Redis
 (shared by every worker and replica) and the admin API deletes the cached copy whenever
-it changes what they were built from.
+it changes what they were built from. Usage rows are written in batches by
+`proxy.usage.writer.UsageWriter`.
 """
 
 import json
@@ -25,9 +26,9 @@ from proxy.limits.repository import LimitsRepository
 from proxy.runtime import Runtime
 from proxy.tenants.repository import TenantRepository
 from proxy.usage.repository import UsageRepository
+from proxy.usage.writer import SPEND_MICROS, UsageWriter
 
 AGENT_CACHE_SECONDS = 60
-SPEND_MICROS = Decimal(1_000_000)
 
 
 def month_start(now: datetime) -> datetime:
@@ -47,6 +48,7 @@ class GatewayServices:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.master_key = runtime.settings.konstruct_master_key.get_secret_value()
+        self.usage = UsageWriter(runtime)
 
     async def grant_for(self, key_hash: str) -> KeyGrant | None:
         redis = self.runtime.redis
@@ -122,19 +124,8 @@ class GatewayServices:
         return agent_card(row, tenant_name=tenant.name)
 
     async def record_usage(self, record: UsageRecord) -> None:
-        values = asdict(record)
-        tenant_id = values.pop("tenant_id")
-        call_id = values.pop("call_id")
-        async with self.runtime.db.tenant_transaction(tenant_id) as conn:
-            inserted = await UsageRepository(conn).record(
-                tenant_id=tenant_id, call_id=call_id, **values
-            )
-            if inserted and record.key_id is not None:
-                await KeyRepository(conn).touch(record.key_id, datetime.now(UTC))
-        if inserted and record.cost_usd > 0:
-            counter = monthly_spend_key(tenant_id, year_month(datetime.now(UTC)))
-            if await self.runtime.redis.exists(counter):
-                await self.runtime.redis.incrby(counter, int(record.cost_usd * SPEND_MICROS))
+        """Buffered: written (and counted as spend) within a quarter second, in batches."""
+        self.usage.submit(record)
 
 
 def persona_of(agent: Mapping[str, Any]) -> AgentPersona:

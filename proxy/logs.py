@@ -3,6 +3,10 @@
 Every handler in the process, LiteLLM's included, gets the redaction filter, so a key,
 token or Authorization header never reaches a log line whoever logged it. Records carry
 the current tenant when one is in scope.
+
+LiteLLM's own loggers write several INFO lines for every model call (each then formatted
+and redacted here): they log at WARNING, ours at INFO. That per-call logging was a
+measurable share of the gateway's overhead (`bench.konstruct_variant quiet_logs`).
 """
 
 import json
@@ -13,6 +17,8 @@ from datetime import UTC, datetime
 from policies.redaction import redact
 from proxy.db.engine import current_tenant
 from proxy.settings import Settings
+
+LITELLM_LOGGERS = ("LiteLLM", "LiteLLM Proxy", "LiteLLM Router")
 
 
 class RedactingFilter(logging.Filter):
@@ -62,6 +68,8 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
         json_handler.setFormatter(JsonFormatter())
         root.addHandler(json_handler)
     root.setLevel(level)
+    for name in LITELLM_LOGGERS:
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
     redacting = RedactingFilter(secrets)
     loggers = [
         root,

@@ -6,6 +6,7 @@ from pathlib import Path
 import uvicorn
 from dotenv import load_dotenv
 
+from policies.tls import uvicorn_options
 from proxy.config import write_resolved
 from proxy.logs import configure_logging
 from proxy.settings import get_settings
@@ -45,6 +46,11 @@ def main() -> None:
         log_level="warning",
         log_config=None,  # uvicorn's records go through our JSON, redacting handler
         access_log=False,
+        # A worker answers its supervisor's ping only once it has imported this module; on a
+        # busy machine (or a CPU-limited pod) that takes over uvicorn's default 5 s, and the
+        # supervisor would kill and respawn every worker forever.
+        timeout_worker_healthcheck=120,
+        **uvicorn_options(settings.konstruct_tls_cert_file, settings.konstruct_tls_key_file),
     )
 
 

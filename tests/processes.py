@@ -2,6 +2,7 @@
 
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -11,7 +12,10 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-LOG_DIR = ROOT / ".run" / "test-logs"
+# One log directory per scratch Redis database, so two suites on one machine (a CI run
+# beside a developer's) neither wipe nor scan each other's logs.
+_REDIS_DB = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15").rsplit("/", 1)[-1]
+LOG_DIR = ROOT / ".run" / ("test-logs" if _REDIS_DB == "15" else f"test-logs-{_REDIS_DB}")
 
 
 def free_port() -> int:
@@ -31,12 +35,14 @@ class Process:
         env: Mapping[str, str],
         health_url: str,
         ready: Callable[[httpx.Response], bool] = lambda response: response.status_code == 200,
+        verify: ssl.SSLContext | bool = True,
     ) -> None:
         self.name = name
         self.module = module
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), **env}
         self.health_url = health_url
         self.ready = ready
+        self.verify = verify  # for an https health URL: the context that trusts its CA
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         self.log_path = LOG_DIR / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -58,7 +64,7 @@ class Process:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited early; see {self.log_path}")
             try:
-                if self.ready(httpx.get(self.health_url, timeout=5)):
+                if self.ready(httpx.get(self.health_url, timeout=5, verify=self.verify)):
                     return self
             except httpx.HTTPError:
                 pass

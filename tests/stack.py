@@ -60,7 +60,10 @@ def proxy_env(
 def proxy(proxy_env: dict[str, str]) -> Iterator[ProxyServer]:
     port = free_port()
     env = {**proxy_env, "PROXY_PORT": str(port), "PROXY_WORKERS": "2"}
-    process = Process("proxy", "proxy.serve", env, f"http://127.0.0.1:{port}/healthz").start()
+    # LiteLLM's import dominates the start: ~30 s on a quiet 2-core machine, minutes on a busy one.
+    process = Process("proxy", "proxy.serve", env, f"http://127.0.0.1:{port}/healthz").start(
+        timeout=600
+    )
     try:
         yield ProxyServer(f"http://127.0.0.1:{port}", MASTER_KEY, BRIDGE_KEY, process)
     finally:

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from policies.limits import MODEL_TIER_GROUPS
 from policies.persona import compose_system_prompt
+from policies.tls import http_verify
 from proxy.agents.repository import AgentRepository
 from proxy.agents.schemas import Agent, AgentCreate, AgentPreview, AgentUpdate, TryOut
 from proxy.api.deps import Principal
@@ -146,8 +147,9 @@ async def try_agent(runtime: Runtime, tenant_id: UUID, agent_id: UUID, message: 
     card = agent_card(row, tenant_name=tenant.name)
     key = await bridge_key(runtime, tenant_id)
     settings = runtime.settings
-    url = f"http://127.0.0.1:{settings.proxy_port}/v1/chat/completions"
-    async with httpx.AsyncClient(timeout=90) as client:
+    url = f"{settings.proxy_self_url}/v1/chat/completions"
+    verify = http_verify(settings.konstruct_tls_ca_file)
+    async with httpx.AsyncClient(timeout=90, verify=verify) as client:
         response = await client.post(
             url,
             headers={"Authorization": f"Bearer {key}", "X-Konstruct-Agent": str(card.id)},

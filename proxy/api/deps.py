@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import Depends, Header, Request
 
 from proxy.api.errors import Forbidden, NotFound, Unauthorized
+from proxy.db.engine import enter_tenant
 from proxy.operators.repository import OperatorRepository
 from proxy.operators.tokens import TokenError, decode_operator_token
 from proxy.runtime import Runtime
@@ -83,6 +84,7 @@ async def scoped_tenant(tenant_id: UUID, principal: PrincipalDep) -> UUID:
     """The tenant in the URL, if this principal may see it; 404 otherwise (no existence oracle)."""
     if not principal.is_platform_admin and principal.tenant_id != tenant_id:
         raise NotFound("No such tenant.")
+    enter_tenant(tenant_id)
     return tenant_id
 
 
@@ -99,3 +101,12 @@ async def require_bridge(
 
 
 BridgeDep = Depends(require_bridge)
+
+
+async def bridge_tenant(tenant_id: UUID) -> UUID:
+    """The tenant in an internal URL (the bridge is trusted with every tenant): in scope."""
+    enter_tenant(tenant_id)
+    return tenant_id
+
+
+BridgeTenantDep = Annotated[UUID, Depends(bridge_tenant)]

@@ -5,6 +5,12 @@ setting `app.current_tenant`. It is written only by `Database.tenant_transaction
 `set_config(..., true)`, so it ends with the transaction and a pooled connection never
 carries a tenant into the next one.
 
+The current tenant travels in the `current_tenant` ContextVar, set only at entry points:
+the admin and internal APIs' tenant dependencies (`enter_tenant`, for the rest of that
+request's task) and `tenant_scope` for jobs and scripts. `tenant_transaction()` uses it;
+a transaction asked for another tenant while one is in scope is refused, so a request
+scoped to one tenant cannot reach another's rows even through a wrong argument.
+
 The Database owns transaction boundaries itself: its engine runs in autocommit mode and
 each transaction opens with one simple-protocol message, so beginning and setting the
 tenant cost one round trip, not two. A connection whose transaction cannot be ended
@@ -19,6 +25,8 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from policies.tls import postgres_connection
+
 current_tenant: ContextVar[UUID | None] = ContextVar("current_tenant", default=None)
 
 _BEGIN = "BEGIN"
@@ -30,12 +38,23 @@ class NoTenantError(RuntimeError):
     """A tenant transaction was asked for outside any tenant scope."""
 
 
+class TenantMismatchError(RuntimeError):
+    """A tenant transaction was asked for a tenant other than the one in scope."""
+
+
 def async_url(url: str) -> str:
     """The SQLAlchemy asyncpg form of a plain `postgresql://` URL."""
     for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
         if url.startswith(prefix):
             return "postgresql+asyncpg://" + url[len(prefix) :]
     raise ValueError("database URLs must start with postgresql://")
+
+
+def enter_tenant(tenant_id: UUID) -> None:
+    """At an entry point (a request's tenant dependency): the rest of this task runs as
+    `tenant_id`. Every request is served in a task of its own, whose context ends with it,
+    so nothing carries over to the next request."""
+    current_tenant.set(tenant_id)
 
 
 @contextmanager
@@ -50,8 +69,10 @@ def tenant_scope(tenant_id: UUID) -> Iterator[None]:
 
 class Database:
     def __init__(self, url: str, *, pool_size: int = 10, **engine_options: object) -> None:
+        url, tls = postgres_connection(url)  # sslmode=verify-full in the URL: TLS 1.3
         self.engine: AsyncEngine = create_async_engine(
             async_url(url),
+            connect_args=tls,
             pool_size=pool_size,
             pool_pre_ping=True,
             isolation_level="AUTOCOMMIT",
@@ -66,9 +87,12 @@ class Database:
         self, tenant_id: UUID | None = None
     ) -> AsyncIterator[AsyncConnection]:
         """A transaction that sees exactly one tenant's rows (the current one by default)."""
-        tenant = tenant_id if tenant_id is not None else current_tenant.get()
+        scoped = current_tenant.get()
+        tenant = tenant_id if tenant_id is not None else scoped
         if tenant is None:
             raise NoTenantError("no tenant in scope for a tenant transaction")
+        if scoped is not None and tenant != scoped:
+            raise TenantMismatchError("a transaction for another tenant than the one in scope")
         opening = _BEGIN_AS_TENANT.format(tenant=UUID(str(tenant)))
         async with self._transaction(opening) as conn:
             yield conn

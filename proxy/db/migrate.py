@@ -13,6 +13,7 @@ import asyncpg
 from alembic import command
 from alembic.config import Config
 
+from policies.tls import postgres_connection
 from proxy.settings import get_settings
 
 APP_TABLE_PRIVILEGES = "select, insert, update, delete"
@@ -20,6 +21,12 @@ APP_TABLE_PRIVILEGES = "select, insert, update, delete"
 
 def _plain(url: str) -> str:
     return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+async def connect(url: str) -> asyncpg.Connection:
+    """One connection, over TLS 1.3 when the URL asks for it (sslmode=verify-full)."""
+    dsn, tls = postgres_connection(_plain(url))
+    return await asyncpg.connect(dsn, **tls)
 
 
 def _quote_ident(name: str) -> str:
@@ -34,7 +41,7 @@ async def ensure_database(admin_url: str) -> None:
     parts = urlsplit(_plain(admin_url))
     dbname = unquote(parts.path.lstrip("/"))
     maintenance = parts._replace(path="/postgres").geturl()
-    conn = await asyncpg.connect(maintenance)
+    conn = await connect(maintenance)
     try:
         if not await conn.fetchval("select 1 from pg_database where datname = $1", dbname):
             await conn.execute(f"create database {_quote_ident(dbname)}")
@@ -46,7 +53,7 @@ async def drop_database(admin_url: str) -> None:
     """Drop a (scratch) database, disconnecting its sessions: tests and benchmarks only."""
     parts = urlsplit(_plain(admin_url))
     dbname = unquote(parts.path.lstrip("/"))
-    conn = await asyncpg.connect(parts._replace(path="/postgres").geturl())
+    conn = await connect(parts._replace(path="/postgres").geturl())
     try:
         await conn.execute(f"drop database if exists {_quote_ident(dbname)} with (force)")
     finally:
@@ -60,7 +67,7 @@ async def ensure_app_role(admin_url: str, app_url: str) -> str:
         raise SystemExit("DATABASE_URL names no user: the app role cannot be set up")
     password = unquote(parts.password or "")
     dbname = unquote(urlsplit(_plain(admin_url)).path.lstrip("/"))
-    conn = await asyncpg.connect(_plain(admin_url))
+    conn = await connect(admin_url)
     try:
         async with conn.transaction():
             options = "login nosuperuser nobypassrls nocreatedb nocreaterole noinherit"

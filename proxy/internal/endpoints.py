@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path, Query
 
-from proxy.api.deps import BridgeDep, RuntimeDep
+from proxy.api.deps import BridgeDep, BridgeTenantDep, RuntimeDep
 from proxy.api.schemas import Page, SlackId
 from proxy.internal import service
 from proxy.internal.schemas import (
@@ -29,7 +29,7 @@ async def get_workspace(runtime: RuntimeDep, team_id: Annotated[SlackId, Path()]
 
 
 @router.get("/tenants/{tenant_id}/bridge-key", response_model=BridgeKey, summary="The bridge's key")
-async def get_bridge_key(runtime: RuntimeDep, tenant_id: UUID) -> BridgeKey:
+async def get_bridge_key(runtime: RuntimeDep, tenant_id: BridgeTenantDep) -> BridgeKey:
     return BridgeKey(key=await bridge_key(runtime, tenant_id))
 
 
@@ -40,7 +40,7 @@ async def get_bridge_key(runtime: RuntimeDep, tenant_id: UUID) -> BridgeKey:
 )
 async def get_thread(
     runtime: RuntimeDep,
-    tenant_id: UUID,
+    tenant_id: BridgeTenantDep,
     channel_id: Annotated[SlackId, Path()],
     thread_id: ThreadId,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -58,7 +58,7 @@ async def get_thread(
 )
 async def post_thread_message(
     runtime: RuntimeDep,
-    tenant_id: UUID,
+    tenant_id: BridgeTenantDep,
     channel_id: Annotated[SlackId, Path()],
     thread_id: ThreadId,
     body: ThreadMessageIn,

@@ -67,9 +67,9 @@ class KeyRepository:
             .values(encrypted_secret=encrypted_secret)
         )
 
-    async def touch(self, key_id: UUID, when: datetime) -> None:
+    async def touch_many(self, key_ids: set[UUID], when: datetime) -> None:
         await self.conn.execute(
-            update(tenant_keys).where(tenant_keys.c.id == key_id).values(last_used_at=when)
+            update(tenant_keys).where(tenant_keys.c.id.in_(key_ids)).values(last_used_at=when)
         )
 
 

@@ -26,6 +26,16 @@ class UsageRepository:
         )
         return (await self.conn.execute(stmt)).rowcount > 0
 
+    async def record_many(self, tenant_id: UUID, rows: list[dict[str, Any]]) -> dict[str, Decimal]:
+        """Store calls not yet recorded; returns the cost of each call id actually inserted."""
+        stmt = (
+            insert(usage_events)
+            .values([{"tenant_id": tenant_id, **row} for row in rows])
+            .on_conflict_do_nothing(index_elements=["tenant_id", "call_id"])
+            .returning(usage_events.c.call_id, usage_events.c.cost_usd)
+        )
+        return {row.call_id: row.cost_usd for row in await self.conn.execute(stmt)}
+
     async def spend_since(self, since: datetime) -> Decimal:
         stmt = select(func.coalesce(func.sum(usage_events.c.cost_usd), 0)).where(
             usage_events.c.created_at >= since

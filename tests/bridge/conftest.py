@@ -148,20 +148,18 @@ class Bridge:
         raise AssertionError(f"job for {event_id} did not finish in {timeout}s")
 
 
-@pytest.fixture(scope="session")
-def bridge_env(
-    proxy: ProxyServer, services: Services, fake_slack_session: SlackFake
-) -> dict[str, str]:
+def make_bridge_env(proxy: ProxyServer, redis_url: str, slack: SlackFake) -> dict[str, str]:
+    """The environment of a bridge (web + worker) on a port and queue of its own."""
     port = free_port()
     return {
-        "REDIS_URL": services.redis_url,
+        "REDIS_URL": redis_url,
         "KONSTRUCT_PROXY_URL": proxy.url,
         "KONSTRUCT_BRIDGE_KEY": proxy.bridge_key,
         "KONSTRUCT_BRIDGE_URL": f"http://127.0.0.1:{port}",
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_CLIENT_ID": CLIENT_ID,
         "SLACK_CLIENT_SECRET": CLIENT_SECRET,
-        "SLACK_API_URL": fake_slack_session.api_url,
+        "SLACK_API_URL": slack.api_url,
         "SLACK_AUTHORIZE_URL": AUTHORIZE_URL,
         "BRIDGE_HOST": "127.0.0.1",
         "BRIDGE_PORT": str(port),
@@ -172,18 +170,32 @@ def bridge_env(
     }
 
 
-@pytest.fixture(scope="session")
-def bridge(bridge_env: dict[str, str], services: Services, proxy: ProxyServer) -> Iterator[Bridge]:
-    url = bridge_env["KONSTRUCT_BRIDGE_URL"]
-    web = Process("bridge-web", "bridge.web", bridge_env, f"{url}/healthz").start()
-    worker = WorkerProcess(bridge_env, services.redis_url, bridge_env["BRIDGE_QUEUE"]).start()
-    connection = redis_lib.Redis.from_url(services.redis_url)
+@contextlib.contextmanager
+def running_bridge(env: dict[str, str], redis_url: str, proxy: ProxyServer) -> Iterator[Bridge]:
+    """The web process and an RQ worker started with `env`, stopped at the end."""
+    url = env["KONSTRUCT_BRIDGE_URL"]
+    web = Process("bridge-web", "bridge.web", env, f"{url}/healthz").start()
+    worker = WorkerProcess(env, redis_url, env["BRIDGE_QUEUE"]).start()
+    connection = redis_lib.Redis.from_url(redis_url)
     try:
-        yield Bridge(url, bridge_env["BRIDGE_QUEUE"], connection, proxy, worker)
+        yield Bridge(url, env["BRIDGE_QUEUE"], connection, proxy, worker)
     finally:
         worker.stop()
         web.stop()
         connection.close()
+
+
+@pytest.fixture(scope="session")
+def bridge_env(
+    proxy: ProxyServer, services: Services, fake_slack_session: SlackFake
+) -> dict[str, str]:
+    return make_bridge_env(proxy, services.redis_url, fake_slack_session)
+
+
+@pytest.fixture(scope="session")
+def bridge(bridge_env: dict[str, str], services: Services, proxy: ProxyServer) -> Iterator[Bridge]:
+    with running_bridge(bridge_env, services.redis_url, proxy) as running:
+        yield running
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ def test_oauth_redirect_connects_the_workspace_once_and_it_answers(
     event = mention(fake_slack, installed, channel)
     _, event_id = bridge.deliver(team_id, event)
     assert bridge.wait_job(event_id) == "answered"
-    assert {call.token for call in fake_slack.calls("chat.postMessage")} == {token}
+    assert {call.token for call in fake_slack.calls() if call.method.startswith("chat.")} == {token}
 
 
 def test_oauth_redirect_after_the_installer_cancelled(bridge: Bridge, proxy: ProxyServer) -> None:

@@ -18,6 +18,7 @@ import pytest
 from tests.fakes.anthropic import AnthropicFake
 from tests.fakes.ollama import OllamaFake
 from tests.fakes.openai import OpenAIFake
+from tests.fakes.otlp import OTLPFake
 from tests.fakes.slack import SlackFake
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "fake_ollama_session",
     "fake_openai",
     "fake_openai_session",
+    "fake_otlp",
+    "fake_otlp_session",
     "fake_slack",
     "fake_slack_session",
 ]
@@ -54,6 +57,19 @@ def fake_ollama_session() -> Iterator[OllamaFake]:
 def fake_slack_session() -> Iterator[SlackFake]:
     with SlackFake() as fake:
         yield fake
+
+
+@pytest.fixture(scope="session")
+def fake_otlp_session() -> Iterator[OTLPFake]:
+    with OTLPFake() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_otlp(fake_otlp_session: OTLPFake) -> Iterator[OTLPFake]:
+    fake_otlp_session.reset()
+    yield fake_otlp_session
+    fake_otlp_session.reset()
 
 
 @pytest.fixture

@@ -178,6 +178,8 @@ class SlackFake(FakeServer):
         "retry_after": 1,
         # Methods answering {"ok": false, "error": "unknown_method"} (e.g. chat.startStream).
         "disabled_methods": set(),
+        # method -> error: that method answers {"ok": false, "error": error} (e.g. missing_scope).
+        "method_errors": {},
         # OAuth code -> {"team_id", "team_name", "user_id"?, "scope"?} or just a team id.
         # Codes are single-use, like Slack's.
         "oauth_codes": {},
@@ -204,6 +206,7 @@ class SlackFake(FakeServer):
     rate_limit: dict[str, int]
     retry_after: int
     disabled_methods: set[str]
+    method_errors: dict[str, str]
     oauth_codes: dict[str, Any]
     oauth_client_id: str | None
     oauth_client_secret: str | None
@@ -240,6 +243,8 @@ class SlackFake(FakeServer):
             return set(value or ())
         if name == "rate_limit":
             return {str(k): int(v) for k, v in dict(value or {}).items()}
+        if name == "method_errors":
+            return {str(k): str(v) for k, v in dict(value or {}).items()}
         return value
 
     # ----------------------------------------------------------------- state / helpers
@@ -436,6 +441,8 @@ class SlackFake(FakeServer):
         handler = _METHODS.get(call.method)
         if handler is None or call.method in self.disabled_methods:
             return 200, {"ok": False, "error": "unknown_method"}, {}
+        if call.method in self.method_errors:
+            return 200, {"ok": False, "error": self.method_errors[call.method]}, {}
         team = self.team_for(call.token)
         call.team_id = team["team_id"]
         if call.method not in _NO_AUTH:
@@ -488,7 +495,7 @@ class SlackFake(FakeServer):
 
     def _post_message(self, call: SlackCall, team: Team) -> dict[str, Any]:
         channel = self._dm_channel(self._require(call, "channel", "channel_not_found"))
-        text = call.params.get("text")
+        text = call.params.get("text") or call.params.get("markdown_text")
         blocks = _maybe_json(call.params.get("blocks"))
         attachments = call.params.get("attachments")
         if not text and not blocks and not attachments:
@@ -516,9 +523,10 @@ class SlackFake(FakeServer):
         ts = self._require(call, "ts", "message_not_found")
         with self._state_lock:
             msg = self._get_message(channel, ts)
-            if "text" in call.params and call.params["text"] is not None:
-                msg.text = str(call.params["text"])
-                msg.edits.append((time.time(), msg.text))
+            for name in ("text", "markdown_text"):
+                if call.params.get(name) is not None:
+                    msg.text = str(call.params[name])
+                    msg.edits.append((time.time(), msg.text))
             if call.params.get("blocks") is not None:
                 blocks = _maybe_json(call.params["blocks"])
                 msg.blocks = blocks if isinstance(blocks, list) else None

@@ -104,6 +104,7 @@ def test_every_helper_builds_a_declared_key() -> None:
         redis_keys.channel_message_rate_key(TENANT, "C1", 1_700_000_040),
         redis_keys.event_dedupe_key("Ev1"),
         redis_keys.event_reply_key(TENANT, "Ev1"),
+        redis_keys.native_stream_off_key(TENANT, "T1"),
         redis_keys.login_throttle_key("bob@example.com"),
         redis_keys.oauth_state_key("s7ate"),
     ]
@@ -123,6 +124,7 @@ def test_tenant_helpers_are_in_the_tenant_namespace() -> None:
         f"{TENANT}:channel_message_rate:C1:60"
     )
     assert redis_keys.event_reply_key(TENANT, "Ev1") == f"{TENANT}:event_reply:Ev1"
+    assert redis_keys.native_stream_off_key(TENANT, "T1") == f"{TENANT}:native_stream_off:T1"
 
 
 def test_the_same_thread_in_two_tenants_gets_two_keys() -> None:

@@ -90,6 +90,33 @@ async def test_streaming_works_and_is_counted_once(
     assert [(r[1], r[2]) for r in rows] == [(9, "konstruct-fast")]
 
 
+async def test_a_stream_answered_by_an_openai_deployment_is_billed_with_its_tokens(
+    proxy: ProxyServer,
+    world_a: TenantWorld,
+    fake_ollama: OllamaFake,
+    fake_anthropic: AnthropicFake,
+    fake_openai: OpenAIFake,
+    owner_db: Database,
+) -> None:
+    """OpenAI-style providers report a stream's usage only when asked; the client did not
+    ask, still the call is billed with the provider's counts and the client sees no extra
+    usage chunk."""
+    fake_ollama.configure(fail_status=500)
+    fake_anthropic.configure(fail_status=500)
+    fake_openai.configure(reply_text="streamed by openai", prompt_tokens=17, completion_tokens=4)
+    stream = client(proxy, world_a.key).chat.completions.create(
+        model="konstruct-fast", messages=HELLO, stream=True
+    )
+    chunks = list(stream)
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == (
+        "streamed by openai"
+    )
+    assert all(c.choices for c in chunks), "a usage-only chunk reached a client that never asked"
+    assert fake_openai.last_call.json["stream_options"] == {"include_usage": True}
+    rows = await usage_rows(owner_db, world_a.id)
+    assert [(r[0], r[1], r[2]) for r in rows] == [(17, 4, "konstruct-fast")]
+
+
 def test_the_agent_persona_reaches_the_provider(
     proxy: ProxyServer, world_a: TenantWorld, fake_anthropic: AnthropicFake
 ) -> None:

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from proxy.db.engine import Database, NoTenantError, tenant_scope
+from proxy.db.engine import Database, NoTenantError, TenantMismatchError, tenant_scope
 from tests.conftest import Services, Tenant
 from tests.proxy.db.seed import Seeded, seed_tenant
 
@@ -146,7 +146,8 @@ async def test_tenant_transaction_needs_a_tenant_in_scope(db: Database, tenant_a
 async def test_interleaved_transactions_on_a_tiny_pool_never_mix_tenants(
     services: Services, tenant_a: Tenant, tenant_b: Tenant
 ) -> None:
-    pool = Database(services.app_url, pool_size=2, max_overflow=0)
+    # 1,000 tasks queue for two connections: a long wait for one is expected, not a failure.
+    pool = Database(services.app_url, pool_size=2, max_overflow=0, pool_timeout=300)
     try:
         await seed_tenant(pool, tenant_a.id)
         await seed_tenant(pool, tenant_b.id)
@@ -185,3 +186,17 @@ async def test_a_failed_transaction_rolls_back_and_leaves_no_tenant_behind(
             assert state.scalar_one() in ("", None)
     finally:
         await single.dispose()
+
+
+async def test_a_transaction_for_another_tenant_than_the_one_in_scope_is_refused(
+    db: Database, tenant_a: Tenant, tenant_b: Tenant
+) -> None:
+    with tenant_scope(tenant_a.id):
+        with pytest.raises(TenantMismatchError):
+            async with db.tenant_transaction(tenant_b.id):
+                pass
+        async with db.tenant_transaction(tenant_a.id) as conn:  # naming the same one is fine
+            current = (
+                await conn.execute(text("select current_setting('app.current_tenant')"))
+            ).scalar_one()
+    assert current == str(tenant_a.id)

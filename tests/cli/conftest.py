@@ -1,0 +1,74 @@
+"""The `konstruct` CLI run in-process (Typer's CliRunner) against the real proxy process."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from cli.main import app
+from tests.bridge.conftest import Bridge, make_bridge_env, running_bridge
+from tests.conftest import Services
+from tests.fakes.slack import SlackFake
+from tests.processes import free_port
+from tests.stack import ProxyServer
+
+
+@dataclass(frozen=True)
+class Konstruct:
+    """Runs `konstruct --env-file <empty file> ARGS` with the given environment."""
+
+    env: dict[str, str]
+    env_file: Path
+
+    def __call__(self, *args: str, input: str | None = None, **env: str) -> Result:  # noqa: A002
+        runner = CliRunner()
+        return runner.invoke(
+            app,
+            ["--env-file", str(self.env_file), *args],
+            input=input,
+            env={**self.env, **env},
+            catch_exceptions=False,
+        )
+
+
+@pytest.fixture
+def konstruct(proxy: ProxyServer, services: Services, tmp_path: Path) -> Konstruct:
+    env_file = tmp_path / "konstruct.env"
+    env_file.write_text("")
+    env = {
+        "KONSTRUCT_PROXY_URL": proxy.url,
+        "KONSTRUCT_MASTER_KEY": proxy.master_key,
+        "REDIS_URL": services.redis_url,
+        "DATABASE_URL": services.app_url,
+        "DATABASE_ADMIN_URL": services.admin_url,
+        # A session of `konstruct login` lives here: never the developer's own.
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        # Wide enough that rich never folds an id or a slug in a table.
+        "COLUMNS": "250",
+    }
+    return Konstruct(env, env_file)
+
+
+@dataclass(frozen=True)
+class SimulatedSlack:
+    bridge: Bridge
+    api_url: str
+
+
+@pytest.fixture(scope="session")
+def simulated_slack(
+    proxy: ProxyServer, services: Services, fake_slack_session: SlackFake
+) -> Iterator[SimulatedSlack]:
+    """A bridge (web + worker) whose SLACK_API_URL is a port `slack simulate` serves itself."""
+    api_url = f"http://127.0.0.1:{free_port()}/api/"
+    env = {
+        **make_bridge_env(proxy, services.redis_url, fake_slack_session),
+        "SLACK_API_URL": api_url,
+        # The bridge suite's few seconds could lapse between two messages on a busy machine.
+        "BRIDGE_ENGAGEMENT_TTL_SECONDS": "600",
+    }
+    with running_bridge(env, services.redis_url, proxy) as bridge:
+        yield SimulatedSlack(bridge, api_url)

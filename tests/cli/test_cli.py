@@ -1,0 +1,289 @@
+"""`konstruct` end to end: every command against the real proxy (and bridge), as a user runs it."""
+
+import json
+import re
+import time
+import uuid
+from typing import Any
+
+import httpx
+import openai
+import pytest
+
+from tests.bridge.conftest import SIGNING_SECRET
+from tests.cli.conftest import Konstruct, SimulatedSlack
+from tests.fakes.anthropic import AnthropicFake
+from tests.fakes.ollama import OllamaFake
+from tests.fakes.openai import OpenAIFake
+from tests.stack import ProxyServer, make_world
+
+pytestmark = pytest.mark.e2e
+
+REPLY = "Our hours are nine to five, said the fake provider."
+
+
+@pytest.fixture
+def providers(
+    fake_ollama: OllamaFake, fake_anthropic: AnthropicFake, fake_openai: OpenAIFake
+) -> list[Any]:
+    """Every provider answers REPLY, whichever the router picks."""
+    fakes: list[Any] = [fake_ollama, fake_anthropic, fake_openai]
+    for fake in fakes:
+        fake.configure(reply_text=REPLY)
+    return fakes
+
+
+def user_messages(fakes: list[Any]) -> str:
+    return json.dumps([request.json for fake in fakes for request in fake.model_calls()])
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def test_tenant_create_then_list_and_suspend(konstruct: Konstruct) -> None:
+    slug = unique("cli")
+    made = konstruct("tenant", "create", "CLI Corp", "--slug", slug, "--json")
+    assert made.exit_code == 0, made.output
+    tenant = json.loads(made.stdout)
+    assert (tenant["slug"], tenant["name"], tenant["status"]) == (slug, "CLI Corp", "active")
+
+    listed = konstruct("tenant", "list", "--query", slug)
+    assert listed.exit_code == 0, listed.output
+    row = next(line for line in listed.stdout.splitlines() if slug in line)
+    assert "CLI Corp" in row
+    assert "active" in row
+    assert tenant["id"] in row
+    every = json.loads(konstruct("tenant", "list", "--json").stdout)
+    assert tenant["id"] in [t["id"] for t in every]
+
+    suspended = konstruct("tenant", "suspend", slug)
+    assert suspended.exit_code == 0, suspended.output
+    assert f"tenant {slug} is now suspended" in suspended.stdout
+    after = json.loads(konstruct("tenant", "list", "--query", slug, "--json").stdout)
+    assert [t["status"] for t in after] == ["suspended"]
+
+
+def test_api_errors_are_one_clear_line_and_a_failing_exit(konstruct: Konstruct) -> None:
+    slug = unique("dup")
+    assert konstruct("tenant", "create", "Dup", "--slug", slug).exit_code == 0
+    again = konstruct("tenant", "create", "Dup", "--slug", slug)
+    assert again.exit_code == 1
+    assert again.stderr.startswith("error: ")
+    assert "(409 conflict)" in again.stderr
+    assert len(again.stderr.strip().splitlines()) == 1
+
+    bad = konstruct("agent", "create", "--tenant", slug, "--name", "Ada", "--tier", "turbo")
+    assert bad.exit_code == 1
+    assert "model_tier" in bad.stderr
+    assert "(422 validation_error)" in bad.stderr
+
+    unknown = konstruct("key", "list", "--tenant", "no-such-tenant")
+    assert unknown.exit_code == 1
+    assert "no tenant with slug or id 'no-such-tenant'" in unknown.stderr
+
+    locked_out = konstruct("tenant", "list", KONSTRUCT_MASTER_KEY="sk-wrong")
+    assert locked_out.exit_code == 1
+    assert "(401 unauthorized)" in locked_out.stderr
+
+
+def test_agent_and_key_work_with_the_openai_sdk_until_revoked(
+    konstruct: Konstruct, proxy: ProxyServer, providers: list[Any]
+) -> None:
+    slug = unique("keys")
+    assert konstruct("tenant", "create", "Keys Inc", "--slug", slug).exit_code == 0
+    made = konstruct(
+        "agent", "create", "--tenant", slug, "--name", "Ada", "--role", "Support lead",
+        "--persona", "PERSONA-KEYS", "--default", "--json",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    agent = json.loads(made.stdout)
+    assert (agent["slug"], agent["is_default"], agent["model_tier"]) == ("ada", True, "fast")
+    agents = konstruct("agent", "list", "--tenant", slug)
+    assert "Support lead" in agents.stdout
+
+    issued = konstruct("key", "issue", "--tenant", slug, "--name", "billing app", "--rpm", "60")
+    assert issued.exit_code == 0, issued.output
+    secret = issued.stdout.strip().splitlines()[-1]
+    assert secret.startswith("sk-kon-")
+    assert "billing app" in issued.stdout
+
+    client = openai.OpenAI(api_key=secret, base_url=f"{proxy.url}/v1", max_retries=0)
+    reply = client.chat.completions.create(
+        model="konstruct-fast",
+        messages=[{"role": "user", "content": "When are you open?"}],
+        extra_headers={"X-Konstruct-Agent": "ada"},
+    )
+    assert reply.choices[0].message.content == REPLY
+    assert "PERSONA-KEYS" in user_messages(providers)
+
+    figures: dict[str, Any] = {}
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        figures = json.loads(konstruct("usage", "--tenant", slug, "--json").stdout)
+        # The usage route reads each figure in its own statement: wait for all of them.
+        if figures["totals"]["calls"] >= 1 and figures["by_agent"]:
+            break
+        time.sleep(0.5)
+    assert figures["totals"]["calls"] == 1
+    assert [a["agent_name"] for a in figures["by_agent"]] == ["Ada"]
+    shown = konstruct("usage", "--tenant", slug)
+    assert shown.exit_code == 0
+    assert f"Usage of {slug}" in shown.stdout
+    assert "Ada" in shown.stdout
+
+    keys = json.loads(konstruct("key", "list", "--tenant", slug, "--json").stdout)
+    [key] = [k for k in keys if k["name"] == "billing app"]
+    assert key["rpm_limit"] == 60
+    assert secret not in json.dumps(keys)
+    revoked = konstruct("key", "revoke", "--tenant", slug, key["prefix"])
+    assert revoked.exit_code == 0, revoked.output
+    assert f"key {key['prefix']} (billing app) revoked" in revoked.stdout
+    with pytest.raises(openai.AuthenticationError):
+        client.chat.completions.create(
+            model="konstruct-fast", messages=[{"role": "user", "content": "still there?"}]
+        )
+
+
+def test_chat_reads_piped_lines_and_revokes_its_temporary_key(
+    konstruct: Konstruct, proxy: ProxyServer, providers: list[Any]
+) -> None:
+    world = make_world(proxy, "Chatty")
+    chat = konstruct(
+        "chat", "--tenant", world.slug, "--agent", world.agent["slug"],
+        input="What are your hours?\n\nAnd on Sundays?\n",
+    )  # fmt: skip
+    assert chat.exit_code == 0, chat.output
+    assert chat.stdout.splitlines() == [REPLY, REPLY]
+    sent = user_messages(providers)
+    assert "PERSONA-Chatty" in sent
+    assert "And on Sundays?" in sent
+    keys = json.loads(konstruct("key", "list", "--tenant", world.slug, "--json").stdout)
+    temporary = [k for k in keys if k["name"] == "konstruct chat (temporary)"]
+    assert len(temporary) == 1
+    assert temporary[0]["revoked_at"] is not None
+
+    with_key = konstruct("chat", "--key", world.key, input="Hi\n")
+    assert with_key.exit_code == 0
+    assert with_key.stdout.strip() == REPLY
+    wrong = konstruct("chat", "--key", "sk-kon-not-a-real-key-at-all-000000", input="Hi\n")
+    assert wrong.exit_code == 1
+    assert "(401 unauthorized)" in wrong.stderr
+
+
+def test_doctor_names_the_broken_setting_and_its_fix(
+    konstruct: Konstruct, proxy_env: dict[str, str]
+) -> None:
+    providers = {name: proxy_env[name] for name in ("OLLAMA_BASE_URL", "OPENAI_API_KEY")}
+    good = konstruct("doctor", "--json", **providers)
+    findings = {f["check"]: f for f in json.loads(good.stdout)}
+    assert findings["proxy"]["status"] == "ok"
+    assert findings["admin API"]["status"] == "ok"
+    assert "platform_admin" in findings["admin API"]["detail"]
+    assert findings["REDIS_URL"]["status"] == "ok"
+    assert findings["DATABASE_URL"]["status"] == "ok"
+    assert findings["konstruct-fast"]["detail"].startswith("ollama_chat/")
+
+    broken = konstruct("doctor", REDIS_URL="redis://127.0.0.1:1/0", **providers)
+    assert broken.exit_code == 1
+    lines = broken.stdout.splitlines()
+    failed = lines.index(next(line for line in lines if line.startswith("FAIL REDIS_URL")))
+    assert "redis-server --daemonize yes" in lines[failed + 1]
+    assert "point REDIS_URL at a running server" in lines[failed + 1]
+
+    none = konstruct("doctor", OLLAMA_BASE_URL="", OPENAI_API_KEY="", ANTHROPIC_API_KEY="")
+    assert none.exit_code == 1
+    assert "FAIL providers: no model provider is configured" in none.stdout
+
+
+def test_login_session_replaces_the_master_key_until_logout(
+    konstruct: Konstruct, proxy: ProxyServer
+) -> None:
+    email, password = f"{unique('ops')}@konstruct.example", "a-long-operator-password"
+    with proxy.admin() as admin:
+        made = admin.post(
+            "/admin/operators",
+            json={"email": email, "password": password, "role": "platform_admin"},
+        )
+        assert made.status_code == 201, made.text
+    logged_in = konstruct("login", "--email", email, "--password", password)
+    assert logged_in.exit_code == 0, logged_in.output
+    assert f"logged in as {email}" in logged_in.stdout
+    assert konstruct("tenant", "list", KONSTRUCT_MASTER_KEY="sk-wrong").exit_code == 0
+
+    assert konstruct("logout").exit_code == 0
+    after = konstruct("tenant", "list", KONSTRUCT_MASTER_KEY="sk-wrong")
+    assert after.exit_code == 1
+    assert "(401 unauthorized)" in after.stderr
+
+
+def test_slack_simulate_prints_what_the_agent_posts_in_the_thread(
+    konstruct: Konstruct,
+    proxy: ProxyServer,
+    simulated_slack: SimulatedSlack,
+    providers: list[Any],
+) -> None:
+    world = make_world(proxy, "Simco")
+    slack_env = {
+        "KONSTRUCT_BRIDGE_URL": simulated_slack.bridge.url,
+        "SLACK_API_URL": simulated_slack.api_url,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+    }
+    ran = konstruct(
+        "slack", "simulate", "--tenant", world.slug, "--verbose",
+        "What are your hours?", "And on Sundays?", **slack_env,
+    )  # fmt: skip
+    assert ran.exit_code == 0, ran.output
+    replies = [line for line in ran.stdout.splitlines() if line.startswith("Ada> ")]
+    assert replies == [f"Ada> {REPLY}", f"Ada> {REPLY}"], ran.stdout
+    # --verbose shows the Web API calls: a native stream, or the "Thinking..." placeholder.
+    assert re.search(r"slack ← chat\.(startStream|postMessage: Thinking\.\.\.)", ran.stdout)
+    sent = user_messages(providers)
+    # The follow-up came without a mention, in the agent's thread, with the thread's history.
+    assert "What are your hours?" in sent
+    assert "And on Sundays?" in sent
+
+    with httpx.Client(
+        base_url=proxy.url, headers={"Authorization": f"Bearer {proxy.master_key}"}
+    ) as api:
+        [connection] = api.get(f"/admin/tenants/{world.id}/slack-connections").json()["items"]
+    assert connection["channel_agents"] == {"CSIMULATED": world.agent["id"]}
+
+    as_json = konstruct("slack", "simulate", "-t", world.slug, "--json", "Hello?", **slack_env)
+    [exchange] = json.loads(as_json.stdout)
+    assert exchange["outcome"] == "answered"
+    assert exchange["replies"] == [REPLY]
+
+
+def test_slack_simulate_says_how_to_point_the_bridge_at_it(konstruct: Konstruct) -> None:
+    real = konstruct(
+        "slack", "simulate", "--tenant", "any", "hi",
+        SLACK_API_URL="https://slack.com/api/", SLACK_SIGNING_SECRET="x",
+    )  # fmt: skip
+    assert real.exit_code == 1
+    assert "Set SLACK_API_URL=http://127.0.0.1:3011/api/ in .env" in real.stderr
+    unsigned = konstruct("slack", "simulate", "--tenant", "any", "hi", SLACK_SIGNING_SECRET="")
+    assert unsigned.exit_code == 1
+    assert "SLACK_SIGNING_SECRET is empty" in unsigned.stderr
+
+
+def test_slack_connect_prints_the_install_link_or_connects_by_hand(
+    konstruct: Konstruct, proxy: ProxyServer
+) -> None:
+    world = make_world(proxy, "Connecto")
+    link = konstruct("slack", "connect", "--tenant", world.slug, "--json")
+    assert link.exit_code == 0, link.output
+    assert "/slack/install?state=" in json.loads(link.stdout)["url"]
+
+    token = f"xoxb-connecto-{uuid.uuid4().hex}"
+    team = f"TCLI{uuid.uuid4().hex[:8].upper()}"
+    made = konstruct(
+        "slack", "connect", "-t", world.slug, "--workspace-id", team,
+        "--bot-user-id", "UCLIBOT", "--agent", world.agent["slug"], "--json",
+        input=f"{token}\n",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert token not in made.stdout
+    connection = json.loads(made.stdout)
+    assert connection["workspace_id"] == team
+    assert connection["default_agent_id"] == world.agent["id"]

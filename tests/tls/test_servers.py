@@ -1,0 +1,200 @@
+"""The proxy and the bridge web served over TLS 1.3, on top of Postgres and Redis over TLS 1.3.
+
+One path crosses every wire: the admin API (HTTPS) makes a tenant in Postgres (TLS), the
+bridge fetches its key from the proxy's internal API and asks the agent through the gateway
+(HTTPS, trusting the CA), LiteLLM counts the call in its coordination Redis (TLS), and the
+proxy's "try agent" calls itself over HTTPS.
+"""
+
+import ssl
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bridge.gateway import ask_agent
+from bridge.proxy_api import ProxyAPI
+from bridge.settings import Settings as BridgeSettings
+from policies.tls import client_context
+from tests.fakes.ollama import OllamaFake
+from tests.processes import Process, free_port
+from tests.stack import BRIDGE_KEY, MASTER_KEY
+from tests.tls.conftest import Certs, TlsPostgres, TlsRedis, handshake, tls12_only
+
+pytestmark = [pytest.mark.tls, pytest.mark.e2e]
+
+PROXY_REDIS_DB = 4
+BRIDGE_REDIS_DB = 5
+# LiteLLM's rate limiter counts per key and per model group under these (redis_keys.py).
+LITELLM_LIMITER_PREFIXES = ("{api_key:", "{model_per_key:")
+
+
+@dataclass(frozen=True)
+class TlsServer:
+    url: str
+    port: int
+    verify: ssl.SSLContext
+
+
+def _tls_env(certs: Certs) -> dict[str, str]:
+    return {
+        "KONSTRUCT_TLS_CERT_FILE": str(certs.files.server_cert),
+        "KONSTRUCT_TLS_KEY_FILE": str(certs.files.server_key),
+        "KONSTRUCT_TLS_CA_FILE": str(certs.files.ca_cert),
+    }
+
+
+@pytest.fixture(scope="module")
+def ollama() -> Iterator[OllamaFake]:
+    with OllamaFake() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def tls_proxy(
+    certs: Certs, tls_postgres: TlsPostgres, tls_redis: TlsRedis, ollama: OllamaFake
+) -> Iterator[TlsServer]:
+    port = free_port()
+    env = {
+        **_tls_env(certs),
+        "DATABASE_URL": tls_postgres.app_url,
+        "DATABASE_ADMIN_URL": tls_postgres.admin_url,
+        "REDIS_URL": tls_redis.url(db=PROXY_REDIS_DB),
+        "KONSTRUCT_MASTER_KEY": MASTER_KEY,
+        "KONSTRUCT_BRIDGE_KEY": BRIDGE_KEY,
+        "OLLAMA_BASE_URL": ollama.url,
+        "ANTHROPIC_API_KEY": "",
+        "OPENAI_API_KEY": "",
+        "PROXY_PORT": str(port),
+        "PROXY_WORKERS": "1",  # more workers: tests/tls/test_policy.py (the factory pickles)
+    }
+    verify = client_context(str(certs.files.ca_cert))
+    url = f"https://127.0.0.1:{port}"
+    process = Process("proxy-tls", "proxy.serve", env, f"{url}/healthz", verify=verify)
+    process.start(timeout=420)
+    try:
+        yield TlsServer(url, port, verify)
+    finally:
+        process.stop()
+
+
+@pytest.fixture(scope="module")
+def bridge_settings(certs: Certs, tls_redis: TlsRedis, tls_proxy: TlsServer) -> BridgeSettings:
+    return BridgeSettings(
+        redis_url=tls_redis.url(db=BRIDGE_REDIS_DB),
+        konstruct_proxy_url=tls_proxy.url,
+        konstruct_bridge_key=BRIDGE_KEY,
+        konstruct_tls_ca_file=str(certs.files.ca_cert),
+    )
+
+
+@pytest.fixture(scope="module")
+def tls_bridge_web(certs: Certs, tls_redis: TlsRedis, tls_proxy: TlsServer) -> Iterator[TlsServer]:
+    port = free_port()
+    env = {
+        **_tls_env(certs),
+        "REDIS_URL": tls_redis.url(db=BRIDGE_REDIS_DB),
+        "KONSTRUCT_PROXY_URL": tls_proxy.url,
+        "KONSTRUCT_BRIDGE_KEY": BRIDGE_KEY,
+        "SLACK_SIGNING_SECRET": "tls-suite-signing-secret",
+        "BRIDGE_PORT": str(port),
+    }
+    verify = client_context(str(certs.files.ca_cert))
+    url = f"https://127.0.0.1:{port}"
+    process = Process("bridge-web-tls", "bridge.web", env, f"{url}/healthz", verify=verify)
+    process.start(timeout=420)
+    try:
+        yield TlsServer(url, port, verify)
+    finally:
+        process.stop()
+
+
+def _proves_tls13_only(server: TlsServer, ca_file: Path) -> None:
+    """The same client, differing only in its highest version: 1.3 connects, 1.2 does not.
+
+    Python's asyncio server ends a refused handshake by closing the connection, so the
+    client sees an EOF in the handshake rather than a protocol-version alert."""
+    assert handshake(server.port, server.verify) == "TLSv1.3"
+    with pytest.raises(ssl.SSLError, match="PROTOCOL_VERSION|protocol version|UNEXPECTED_EOF"):
+        handshake(server.port, tls12_only(ca_file))
+
+
+def test_proxy_serves_tls13_only_and_reaches_postgres_and_redis_over_tls(
+    tls_proxy: TlsServer, certs: Certs
+) -> None:
+    health = httpx.get(f"{tls_proxy.url}/healthz", verify=tls_proxy.verify, timeout=30)
+    assert health.status_code == 200
+    assert health.json()["checks"] == {"postgres": "ok", "redis": "ok"}
+    _proves_tls13_only(tls_proxy, certs.files.ca_cert)
+
+
+def test_bridge_web_serves_tls13_only_and_reaches_redis_over_tls(
+    tls_bridge_web: TlsServer, certs: Certs
+) -> None:
+    health = httpx.get(f"{tls_bridge_web.url}/healthz", verify=tls_bridge_web.verify, timeout=30)
+    assert health.status_code == 200
+    assert health.json() == {"status": "ok", "redis": True}
+    _proves_tls13_only(tls_bridge_web, certs.files.ca_cert)
+
+
+def test_clients_refuse_our_servers_without_our_ca(
+    tls_proxy: TlsServer, tls_bridge_web: TlsServer, certs: Certs
+) -> None:
+    for server in (tls_proxy, tls_bridge_web):
+        with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+            httpx.get(f"{server.url}/healthz", verify=client_context(str(certs.rogue_ca)))
+
+
+async def test_a_tenant_call_crosses_every_wire_over_tls(
+    tls_proxy: TlsServer,
+    bridge_settings: BridgeSettings,
+    tls_redis: TlsRedis,
+    ollama: OllamaFake,
+) -> None:
+    headers = {"Authorization": f"Bearer {MASTER_KEY}"}
+    async with httpx.AsyncClient(
+        base_url=tls_proxy.url, headers=headers, verify=tls_proxy.verify, timeout=120
+    ) as admin:
+        slug = f"acme-{uuid.uuid4().hex[:8]}"
+        tenant = await admin.post("/admin/tenants", json={"name": "Acme", "slug": slug})
+        assert tenant.status_code == 201, tenant.text
+        tenant_id = tenant.json()["id"]
+        agent = await admin.post(
+            f"/admin/tenants/{tenant_id}/agents",
+            json={"name": "Ada", "role": "Support lead", "persona": "PERSONA-TLS"},
+        )
+        assert agent.status_code == 201, agent.text
+        agent_id = agent.json()["id"]
+        # The proxy calls its own gateway over HTTPS for "try agent".
+        tried = await admin.post(
+            f"/admin/tenants/{tenant_id}/agents/{agent_id}/try", json={"message": "ping"}
+        )
+        assert tried.status_code == 200, tried.text
+        assert tried.json()["reply"]
+
+    async with ProxyAPI(bridge_settings) as api:
+        tenant_key = await api.bridge_key(uuid.UUID(tenant_id))
+    calls_before = len([r for r in ollama.requests if ollama.is_model_call(r)])
+    answer = await ask_agent(
+        bridge_settings,
+        tenant_key=tenant_key,
+        agent_id=uuid.UUID(agent_id),
+        messages=[{"role": "user", "content": "hello over TLS"}],
+        on_progress=_ignore_progress,
+    )
+    assert answer.from_model, answer.text
+    model_calls = [r for r in ollama.requests if ollama.is_model_call(r)]
+    assert len(model_calls) == calls_before + 1
+    assert "hello over TLS" in model_calls[-1].text
+    assert "PERSONA-TLS" in (ollama.system_prompt_of(model_calls[-1]) or "")
+    # LiteLLM's own rate limiter keeps its counters in the coordination Redis: the TLS one.
+    with tls_redis.server.client(db=PROXY_REDIS_DB) as server:
+        keys = [key.decode() for key in server.scan_iter(count=1000)]
+    assert any(key.startswith(LITELLM_LIMITER_PREFIXES) for key in keys), keys
+
+
+async def _ignore_progress(text: str) -> None:
+    return None
