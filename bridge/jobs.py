@@ -67,13 +67,18 @@ async def _handle(settings: Settings, team_id: str, event_id: str, event: dict[s
         await redis.aclose()
 
 
+# Each 429 is waited out for its Retry-After inside the call (the job's timeout bounds the
+# total): a storm then never makes RQ re-run the job at once, ahead of Slack's pause.
+SLACK_RATE_LIMIT_RETRIES: Final = 10
+
+
 def slack_client(settings: Settings, token: str) -> AsyncWebClient:
     return AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=SLACK_RATE_LIMIT_RETRIES),
         ],
     )
 

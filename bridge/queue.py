@@ -3,6 +3,7 @@
 from typing import Any
 
 from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import WatchError
 from rq import Queue, Retry
 
@@ -27,6 +28,18 @@ def accept_event(
 ) -> bool:
     """Enqueue the event once; False for a delivery already accepted. Raises if Redis fails,
     after which nothing is recorded, so Slack's retry is accepted."""
+    # A pooled connection that died with a Redis restart fails the first command: try once
+    # more on a fresh one. Safe: a failed attempt either recorded nothing or recorded the
+    # mark with its job, which the next attempt then sees as a delivery already accepted.
+    try:
+        return _accept(connection, settings, team_id=team_id, event_id=event_id, event=event)
+    except RedisConnectionError:
+        return _accept(connection, settings, team_id=team_id, event_id=event_id, event=event)
+
+
+def _accept(
+    connection: Redis, settings: Settings, *, team_id: str, event_id: str, event: dict[str, Any]
+) -> bool:
     dedupe_key = event_dedupe_key(event_id)
     # The "seen" mark and the job (its hash, its queue entry, the queue's registration) go
     # in one MULTI/EXEC, one round trip before the ack: a Redis crash between the two would

@@ -12,6 +12,7 @@ through Redis before it does anything, so an event accepted in that window is st
 handled (or dropped) by the current connection.
 """
 
+import asyncio
 import json
 import time
 import uuid
@@ -32,20 +33,30 @@ _tokens: dict[tuple[str, str], tuple[str, str]] = {}
 # team id -> (monotonic deadline, workspace or None): the web process's short memory
 _remembered: dict[str, tuple[float, Workspace | None]] = {}
 _REMEMBERED_MAX = 10_000
+# team id -> the lookup in flight for it
+_pending: dict[str, "asyncio.Future[Workspace | None]"] = {}
 
 
 async def remembered_workspace(
     redis: Redis, api: ProxyAPI, settings: Settings, team_id: str
 ) -> Workspace | None:
-    """`resolve_workspace`, remembered in this process for `bridge_authorize_cache_seconds`."""
+    """`resolve_workspace`, remembered in this process for `bridge_authorize_cache_seconds`.
+
+    Concurrent misses for one team share a single lookup: a burst of events for a workspace
+    nobody has asked about yet makes one proxy call, not one each."""
     now = time.monotonic()
     hit = _remembered.get(team_id)
     if hit is not None and hit[0] > now:
         return hit[1]
-    workspace = await resolve_workspace(redis, api, settings, team_id)
+    pending = _pending.get(team_id)
+    if pending is None:
+        pending = asyncio.ensure_future(resolve_workspace(redis, api, settings, team_id))
+        _pending[team_id] = pending
+        pending.add_done_callback(lambda _: _pending.pop(team_id, None))
+    workspace = await asyncio.shield(pending)
     if len(_remembered) >= _REMEMBERED_MAX:
         _remembered.clear()
-    _remembered[team_id] = (now + settings.bridge_authorize_cache_seconds, workspace)
+    _remembered[team_id] = (time.monotonic() + settings.bridge_authorize_cache_seconds, workspace)
     return workspace
 
 

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.faults, pytest.mark.e2e]
 
 FAKE_REPLY = "Hello from fake-ollama"
 EVENTS = 3
-# More 429s in a row than one Web API call retries (3): the storm outlasts a single call.
+# 429s in a row on every writing method: several Retry-After pauses for each call.
 STORM = 5
 RETRY_AFTER = 1
 WRITING_METHODS = (
