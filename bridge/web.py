@@ -9,7 +9,11 @@ from dataclasses import dataclass
 import uvicorn
 from redis import Redis as SyncRedis
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry as AsyncRetry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.retry import Retry
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -109,16 +113,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # A pooled connection that died with a Redis restart is retried once on a fresh one,
+        # so the first event after the restart is not answered 500 for nothing.
         redis = Redis.from_url(
             settings.redis_url,
             decode_responses=True,
             socket_connect_timeout=_REDIS_CONNECT_TIMEOUT,
             socket_timeout=_REDIS_TIMEOUT,
+            retry=AsyncRetry(NoBackoff(), 1),
+            retry_on_error=[RedisConnectionError],
         )
         sync_redis = SyncRedis.from_url(
             settings.redis_url,
             socket_connect_timeout=_REDIS_CONNECT_TIMEOUT,
             socket_timeout=_REDIS_TIMEOUT,
+            retry=Retry(NoBackoff(), 1),
+            retry_on_error=[RedisConnectionError],
         )
         proxy_api = ProxyAPI(settings)
         bolt = build_app(settings, redis, sync_redis, proxy_api)
