@@ -3,12 +3,19 @@
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
+import redis as redis_lib
+from sqlalchemy import text
 
-from tests.conftest import Services
+from policies.limits import year_month
+from policies.redis_keys import monthly_spend_key
+from proxy.db.engine import Database
+from tests.conftest import TEST_REDIS_URL, Services
 from tests.fakes.anthropic import AnthropicFake
 from tests.fakes.ollama import OllamaFake
 from tests.fakes.openai import OpenAIFake
@@ -103,3 +110,20 @@ def world_a(proxy: ProxyServer) -> TenantWorld:
 @pytest.fixture
 def world_b(proxy: ProxyServer) -> TenantWorld:
     return make_world(proxy, "Globex")
+
+
+async def spend(owner_db: Database, tenant_id: str, usd: str) -> None:
+    """Spend recorded behind the proxy's back, then its Redis counter dropped so it rebuilds."""
+    async with owner_db.platform_transaction() as conn:
+        await conn.execute(
+            text(
+                "insert into usage_events (tenant_id, call_id, model_group, model, prompt_tokens,"
+                " completion_tokens, cost_usd) values (:t, :c, 'g', 'm', 1, 1, :usd)"
+            ),
+            {"t": tenant_id, "c": f"seeded-{uuid.uuid4()}", "usd": Decimal(usd)},
+        )
+    client = redis_lib.Redis.from_url(TEST_REDIS_URL)
+    try:
+        client.delete(monthly_spend_key(tenant_id, year_month(datetime.now(UTC))))
+    finally:
+        client.close()

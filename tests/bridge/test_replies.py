@@ -1,15 +1,11 @@
 """The worker: who gets answered, how the answer appears in Slack, and what is remembered."""
 
 import time
-from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
 
-from policies.limits import year_month
 from policies.mrkdwn import (
     APOLOGY_TEXT,
     BUDGET_EXHAUSTED_TEXT,
@@ -24,7 +20,6 @@ from policies.redis_keys import (
     engaged_thread_key,
     escalated_thread_key,
     event_reply_key,
-    monthly_spend_key,
 )
 from proxy.db.engine import Database
 from tests.bridge.conftest import ENGAGEMENT_TTL, Bridge, Connected, connect, slack_id
@@ -33,7 +28,7 @@ from tests.fakes.anthropic import AnthropicFake
 from tests.fakes.ollama import OllamaFake
 from tests.fakes.openai import OpenAIFake
 from tests.fakes.slack import SlackFake
-from tests.stack import ProxyServer
+from tests.stack import ProxyServer, spend
 
 pytestmark = pytest.mark.e2e
 
@@ -348,15 +343,7 @@ async def test_an_exhausted_budget_is_explained_not_answered(
     owner_db: Database,
 ) -> None:
     conn = connect(proxy, "Spent", limits={"monthly_budget_usd": "1"})
-    async with owner_db.platform_transaction() as db:
-        await db.execute(
-            text(
-                "insert into usage_events (tenant_id, call_id, model_group, model, prompt_tokens,"
-                " completion_tokens, cost_usd) values (:t, :c, 'g', 'm', 1, 1, :usd)"
-            ),
-            {"t": conn.tenant_id, "c": f"seeded-{slack_id('X')}", "usd": Decimal("5")},
-        )
-    bridge.redis.delete(monthly_spend_key(conn.tenant_id, year_month(datetime.now(UTC))))
+    await spend(owner_db, conn.tenant_id, "5")
     channel = slack_id("C")
     event = mention(fake_slack, conn, channel)
     _, event_id = bridge.deliver(conn.team_id, event)

@@ -1,7 +1,6 @@
 """The gateway through a real proxy process and the official OpenAI SDK."""
 
 import asyncio
-import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -12,32 +11,17 @@ import redis as redis_lib
 from sqlalchemy import text
 
 from plugins.auth import hash_key
-from policies.limits import year_month
-from policies.redis_keys import key_auth_cache_key, monthly_spend_key
+from policies.redis_keys import key_auth_cache_key
 from proxy.db.engine import Database
 from tests.conftest import TEST_REDIS_URL
 from tests.fakes.anthropic import AnthropicFake
 from tests.fakes.ollama import OllamaFake
 from tests.fakes.openai import OpenAIFake
-from tests.stack import ProxyServer, TenantWorld
+from tests.stack import ProxyServer, TenantWorld, spend
 
 pytestmark = pytest.mark.e2e
 
 HELLO = [{"role": "user", "content": "hello"}]
-
-
-async def spend(owner_db: Database, tenant_id: str, usd: str) -> None:
-    """Spend recorded behind the proxy's back, then its Redis counter dropped so it rebuilds."""
-    async with owner_db.platform_transaction() as conn:
-        await conn.execute(
-            text(
-                "insert into usage_events (tenant_id, call_id, model_group, model, prompt_tokens,"
-                " completion_tokens, cost_usd) values (:t, :c, 'g', 'm', 1, 1, :usd)"
-            ),
-            {"t": tenant_id, "c": f"seeded-{uuid.uuid4()}", "usd": Decimal(usd)},
-        )
-    redis = redis_lib.Redis.from_url(TEST_REDIS_URL)
-    redis.delete(monthly_spend_key(tenant_id, year_month(datetime.now(UTC))))
 
 
 def client(proxy: ProxyServer, key: str) -> openai.OpenAI:
