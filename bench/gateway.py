@@ -15,6 +15,16 @@ Both proxies are started once; only the one under load runs, the other is SIGSTO
 cores). Rounds alternate the order (A B, B A, ...). Throughput: a fixed number of requests
 at concurrency 20 after a warm-up; latency: serial requests after a warm-up, with the
 `x-litellm-overhead-duration-ms` header of each answer.
+
+`gateway_throughput_ratio` is requests/s over every measured block of each arm (total
+requests / total seconds), i.e. each proxy's sustained throughput, stalls included. A bare
+LiteLLM worker stops for a full garbage collection of its ~800,000 start-up objects (about
+0.4 s) every ~750 model calls here, about a tenth of its time; Konstruct's workers freeze
+that heap (proxy/app.py), so such stalls are not part of its cost. The blocks are long
+(4,800 requests per arm in all) so that the stalls land in the measurement at their real
+rate. The median of the per-round ratios is reported too (`ratio_median_of_rounds`): it
+mostly drops the rounds in which bare LiteLLM stalled, so it shows the per-call cost of
+what Konstruct adds when neither proxy is collecting.
 """
 
 import asyncio
@@ -63,7 +73,7 @@ class Sizes:
     serial_block: int  # serial block
 
 
-FULL = Sizes(rounds=6, warmup=60, block_requests=100, serial_warmup=20, serial_block=50)
+FULL = Sizes(rounds=12, warmup=200, block_requests=400, serial_warmup=20, serial_block=25)
 QUICK = Sizes(rounds=2, warmup=20, block_requests=50, serial_warmup=10, serial_block=20)
 
 
@@ -348,10 +358,9 @@ def _versus(arm: Target, bare: Target, sizes: Sizes) -> dict[str, Any]:
         )
     ]
     return {
-        "throughput_ratio": median(ratios),
+        "throughput_ratio": (arm.requests / arm.busy_seconds) / (bare.requests / bare.busy_seconds),
         "throughput_ratio_by_round": [round(r, 4) for r in ratios],
-        "throughput_ratio_pooled": (arm.requests / arm.busy_seconds)
-        / (bare.requests / bare.busy_seconds),
+        "throughput_ratio_median_of_rounds": median(ratios),
         "added_ms_p50": median(arm.latencies) - median(bare.latencies),
         "added_ms_p50_by_round": [ms(x) for x in added],
     }
@@ -396,10 +405,10 @@ def run(ctx: Context) -> list[Result]:
             round(versus["throughput_ratio"], 4),
             "ratio",
             target=">= 0.95",
-            what="Konstruct proxy req/s / bare LiteLLM proxy req/s (median of per-round "
-            "ratios), same fake backend, same worker count",
+            what="Konstruct proxy req/s / bare LiteLLM proxy req/s (all measured requests / "
+            "all measured seconds of each arm), same fake backend, same worker count",
             ratio_by_round=versus["throughput_ratio_by_round"],
-            ratio_pooled=round(versus["throughput_ratio_pooled"], 4),
+            ratio_median_of_rounds=round(versus["throughput_ratio_median_of_rounds"], 4),
             konstruct_rps=round(kon.requests / kon.busy_seconds, 1),
             bare_litellm_rps=round(bare.requests / bare.busy_seconds, 1),
             requests_per_arm=kon.requests,

@@ -447,11 +447,12 @@ def run(ctx: Context) -> list[Result]:
             set_config_round_trip_ms=setconfig_cost,
             ratio_vs_owner_with_set_config=vs_set_config,
             round_trips={
-                "tenant_transaction": "pre-ping (BEGIN, ';', ROLLBACK), BEGIN, set_config, "
-                "query, COMMIT: 7",
-                "owner baseline": "pre-ping (BEGIN, ';', ROLLBACK), BEGIN, query, COMMIT: 6",
-                "note": "SQLAlchemy's asyncpg pool_pre_ping (proxy/db/engine.py sets it) "
-                "pings inside its own BEGIN/ROLLBACK on every checkout",
+                "tenant_transaction": "pre-ping (';'), 'BEGIN; SELECT set_config(...)' in one "
+                "message, query, COMMIT: 4",
+                "owner baseline": "pre-ping (';'), BEGIN, query, COMMIT: 4",
+                "note": "the engine runs in autocommit mode and Database opens and ends each "
+                "transaction itself (proxy/db/engine.py); SQLAlchemy's pool_pre_ping costs "
+                "one round trip per checkout in both arms",
             },
             raw_asyncpg=raw,
             plans=data["plans"],

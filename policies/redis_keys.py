@@ -81,6 +81,12 @@ def key_auth_cache_key(key_hash: str) -> str:
     return platform_key("key_auth", key_hash)
 
 
+def cache_invalidations_channel() -> str:
+    """Pub/sub channel on which the proxy announces cache keys it deleted (no tenant data:
+    the messages are the deleted keys' names)."""
+    return platform_key("cache_invalidations")
+
+
 def monthly_spend_key(tenant_id: UUID | str, year_month: str) -> str:
     if not _YEAR_MONTH.fullmatch(year_month):
         raise ValueError(f"year_month must look like '2026-11': {year_month!r}")

@@ -4,10 +4,6 @@ Served by `proxy/serve.py` (uvicorn, `proxy.app:app`); every worker process impo
 module, binds its own services and opens its own pools.
 """
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
-
 from fastapi import FastAPI
 from litellm.proxy.proxy_server import app as litellm_app
 
@@ -20,6 +16,7 @@ from proxy.connections.endpoints import router as connections
 from proxy.gateway import GatewayServices
 from proxy.internal.endpoints import router as internal
 from proxy.keys.endpoints import router as keys
+from proxy.lifespan import wrap_lifespan
 from proxy.limits.endpoints import router as limits
 from proxy.logs import configure_logging
 from proxy.operators.endpoints import router as operators
@@ -39,19 +36,6 @@ def mount(app: FastAPI, runtime: Runtime) -> None:
         app.include_router(router)
 
 
-def flush_on_shutdown(app: FastAPI, gateway: GatewayServices) -> None:
-    """LiteLLM owns the app's lifespan: wrap it so buffered usage is written at shutdown."""
-    litellm_lifespan = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
-        async with litellm_lifespan(app) as state:
-            yield state
-        await gateway.usage.close()
-
-    app.router.lifespan_context = lifespan
-
-
 configure_logging(get_settings())
 runtime = Runtime(get_settings())
 gateway = GatewayServices(runtime)
@@ -59,5 +43,5 @@ bind(gateway)
 
 app: FastAPI = litellm_app
 mount(app, runtime)
-flush_on_shutdown(app, gateway)
+wrap_lifespan(app, gateway)
 trace_requests(app, get_settings())

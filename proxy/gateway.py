@@ -2,8 +2,9 @@
 
 Key grants and agents are read on every model call, so they are cached briefly in Redis
 (shared by every worker and replica) and the admin API deletes the cached copy whenever
-it changes what they were built from. Usage rows are written in batches by
-`proxy.usage.writer.UsageWriter`.
+it changes what they were built from. Each worker also keeps what it read for a few
+seconds (`proxy.local_cache.LocalCache`), dropped as soon as the admin API announces a
+change. Usage rows are written in batches by `proxy.usage.writer.UsageWriter`.
 """
 
 import json
@@ -11,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from plugins.contracts import AgentCard, KeyGrant, UsageRecord
@@ -23,12 +24,16 @@ from proxy.agents.repository import AgentRepository
 from proxy.cache import agent_card_key
 from proxy.keys.repository import KeyRepository, KeyRouteRepository
 from proxy.limits.repository import LimitsRepository
+from proxy.local_cache import LocalCache
 from proxy.runtime import Runtime
 from proxy.tenants.repository import TenantRepository
 from proxy.usage.repository import UsageRepository
 from proxy.usage.writer import SPEND_MICROS, UsageWriter
 
 AGENT_CACHE_SECONDS = 60
+# How long a worker serves its own copy of a grant or agent card at most; changes made
+# through the admin API reach it at once (see proxy/local_cache.py).
+LOCAL_CACHE_SECONDS = 5.0
 
 
 def month_start(now: datetime) -> datetime:
@@ -49,19 +54,26 @@ class GatewayServices:
         self.runtime = runtime
         self.master_key = runtime.settings.konstruct_master_key.get_secret_value()
         self.usage = UsageWriter(runtime)
+        self.local = LocalCache(runtime.redis, ttl=LOCAL_CACHE_SECONDS)
 
     async def grant_for(self, key_hash: str) -> KeyGrant | None:
-        redis = self.runtime.redis
         cache_key = key_auth_cache_key(key_hash)
+        found, local = self.local.get(cache_key)
+        if found:
+            return cast("KeyGrant | None", local)
+        ticket = self.local.ticket()
+        redis = self.runtime.redis
         cached = await redis.get(cache_key)
         if cached is not None:
-            return _grant_from_json(str(cached)) if cached else None
-        grant = await self._load_grant(key_hash)
-        await redis.set(
-            cache_key,
-            _dump(grant) if grant else "",
-            ex=self.runtime.settings.konstruct_key_cache_seconds,
-        )
+            grant = _grant_from_json(str(cached)) if cached else None
+        else:
+            grant = await self._load_grant(key_hash)
+            await redis.set(
+                cache_key,
+                _dump(grant) if grant else "",
+                ex=self.runtime.settings.konstruct_key_cache_seconds,
+            )
+        self.local.put(cache_key, grant, ticket)
         return grant
 
     async def _load_grant(self, key_hash: str) -> KeyGrant | None:
@@ -103,16 +115,19 @@ class GatewayServices:
     async def agent(self, tenant_id: UUID, id_or_slug: str) -> AgentCard | None:
         if not is_agent_ref(id_or_slug):
             return None
-        redis = self.runtime.redis
         cache_key = agent_card_key(tenant_id, id_or_slug)
+        found, local = self.local.get(cache_key)
+        if found:
+            return cast("AgentCard | None", local)
+        ticket = self.local.ticket()
+        redis = self.runtime.redis
         cached = await redis.get(cache_key)
         if cached is not None:
-            if not cached:
-                return None
-            fields = json.loads(cached)
-            return AgentCard(**{**fields, "id": UUID(fields["id"])})
-        card = await self._load_agent(tenant_id, id_or_slug)
-        await redis.set(cache_key, _dump(card) if card else "", ex=AGENT_CACHE_SECONDS)
+            card = _card_from_json(str(cached)) if cached else None
+        else:
+            card = await self._load_agent(tenant_id, id_or_slug)
+            await redis.set(cache_key, _dump(card) if card else "", ex=AGENT_CACHE_SECONDS)
+        self.local.put(cache_key, card, ticket)
         return card
 
     async def _load_agent(self, tenant_id: UUID, id_or_slug: str) -> AgentCard | None:
@@ -126,6 +141,11 @@ class GatewayServices:
     async def record_usage(self, record: UsageRecord) -> None:
         """Buffered: written (and counted as spend) within a quarter second, in batches."""
         self.usage.submit(record)
+
+    async def close(self) -> None:
+        """At shutdown: write buffered usage, stop listening for cache invalidations."""
+        await self.usage.close()
+        await self.local.close()
 
 
 def persona_of(agent: Mapping[str, Any]) -> AgentPersona:
@@ -147,6 +167,11 @@ def agent_card(row: Any, *, tenant_name: str) -> AgentCard:
         model_tier=row.model_tier,
         is_active=row.is_active,
     )
+
+
+def _card_from_json(text: str) -> AgentCard:
+    fields = json.loads(text)
+    return AgentCard(**{**fields, "id": UUID(fields["id"])})
 
 
 def _grant_from_json(text: str) -> KeyGrant:

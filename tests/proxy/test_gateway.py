@@ -133,6 +133,42 @@ def test_persona_system_prompt_is_prepended_for_the_agent(
     assert (messages[1]["role"], messages[1]["content"]) == ("system", "client system")
 
 
+def test_a_changed_agent_speaks_anew_and_a_revoked_key_stops_at_once_on_every_worker(
+    proxy: ProxyServer, world_a: TenantWorld, fake_ollama: OllamaFake
+) -> None:
+    """Workers keep their own copies of grants and agent cards: an admin change must still
+    reach the very next call, whichever of the two workers serves it."""
+    agent = world_a.agent["id"]
+
+    def ask() -> str:
+        client(proxy, world_a.key).chat.completions.create(
+            model="konstruct-fast", messages=HELLO, extra_headers={"X-Konstruct-Agent": agent}
+        )
+        call = fake_ollama.wait_for(fake_ollama.model_calls)[-1]
+        fake_ollama.reset()
+        return str(call.json["messages"][0]["content"])
+
+    for _ in range(8):  # both workers now hold the card and the grant
+        assert "PERSONA-Acme" in ask()
+    with proxy.admin() as admin:
+        changed = admin.patch(
+            f"/admin/tenants/{world_a.id}/agents/{agent}", json={"persona": "Now terse."}
+        )
+        assert changed.status_code == 200, changed.text
+    for _ in range(8):
+        prompt = ask()
+        assert "Now terse." in prompt
+        assert "PERSONA-Acme" not in prompt
+
+    with proxy.admin() as admin:
+        revoked = admin.post(f"/admin/tenants/{world_a.id}/keys/{world_a.key_id}/revoke")
+        assert revoked.status_code == 200
+    for _ in range(8):
+        with pytest.raises(openai.AuthenticationError):
+            ask()
+    assert fake_ollama.model_calls() == []
+
+
 def test_without_agent_header_the_call_passes_unchanged(
     proxy: ProxyServer, world_a: TenantWorld, fake_ollama: OllamaFake
 ) -> None:
