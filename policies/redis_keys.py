@@ -87,6 +87,12 @@ def cache_invalidations_channel() -> str:
     return platform_key("cache_invalidations")
 
 
+def cache_generation_key() -> str:
+    """Counter raised whenever the proxy forgets cached grants or agent cards: a copy built
+    from the database is stored only if no change happened while it was being built."""
+    return platform_key("cache_generation")
+
+
 def monthly_spend_key(tenant_id: UUID | str, year_month: str) -> str:
     if not _YEAR_MONTH.fullmatch(year_month):
         raise ValueError(f"year_month must look like '2026-11': {year_month!r}")

@@ -21,7 +21,7 @@ from policies.limits import year_month
 from policies.persona import AgentPersona, compose_system_prompt
 from policies.redis_keys import key_auth_cache_key, monthly_spend_key
 from proxy.agents.repository import AgentRepository
-from proxy.cache import agent_card_key
+from proxy.cache import agent_card_key, read_cached, store_if_unchanged
 from proxy.keys.repository import KeyRepository, KeyRouteRepository
 from proxy.limits.repository import LimitsRepository
 from proxy.local_cache import LocalCache
@@ -63,15 +63,17 @@ class GatewayServices:
             return cast("KeyGrant | None", local)
         ticket = self.local.ticket()
         redis = self.runtime.redis
-        cached = await redis.get(cache_key)
+        cached, generation = await read_cached(redis, cache_key)
         if cached is not None:
-            grant = _grant_from_json(str(cached)) if cached else None
+            grant = _grant_from_json(cached) if cached else None
         else:
             grant = await self._load_grant(key_hash)
-            await redis.set(
+            await store_if_unchanged(
+                redis,
                 cache_key,
                 _dump(grant) if grant else "",
-                ex=self.runtime.settings.konstruct_key_cache_seconds,
+                self.runtime.settings.konstruct_key_cache_seconds,
+                generation,
             )
         self.local.put(cache_key, grant, ticket)
         return grant
@@ -121,12 +123,14 @@ class GatewayServices:
             return cast("AgentCard | None", local)
         ticket = self.local.ticket()
         redis = self.runtime.redis
-        cached = await redis.get(cache_key)
+        cached, generation = await read_cached(redis, cache_key)
         if cached is not None:
-            card = _card_from_json(str(cached)) if cached else None
+            card = _card_from_json(cached) if cached else None
         else:
             card = await self._load_agent(tenant_id, id_or_slug)
-            await redis.set(cache_key, _dump(card) if card else "", ex=AGENT_CACHE_SECONDS)
+            await store_if_unchanged(
+                redis, cache_key, _dump(card) if card else "", AGENT_CACHE_SECONDS, generation
+            )
         self.local.put(cache_key, card, ticket)
         return card
 

@@ -8,7 +8,13 @@ import pytest
 import redis.asyncio as aioredis
 
 from policies.redis_keys import key_auth_cache_key
-from proxy.cache import agent_card_key, forget_agent, forget_key_grants
+from proxy.cache import (
+    agent_card_key,
+    forget_agent,
+    forget_key_grants,
+    read_cached,
+    store_if_unchanged,
+)
 from proxy.local_cache import LocalCache
 from tests.conftest import TEST_REDIS_URL
 
@@ -111,3 +117,21 @@ async def test_the_oldest_copies_go_first_when_full(redis: aioredis.Redis) -> No
         assert [local.get(name)[0] for name in ("a", "b", "c")] == [False, True, True]
     finally:
         await local.close()
+
+
+async def test_a_copy_rebuilt_across_a_change_is_not_stored_in_redis(
+    redis: aioredis.Redis,
+) -> None:
+    """A request rebuilds a grant from rows it read just before an admin change; storing
+    it after the change would serve the old grant for the whole Redis TTL."""
+    key = key_auth_cache_key("77" * 32)
+    value, generation = await read_cached(redis, key)
+    assert value is None
+    await forget_key_grants(redis, ["88" * 32])  # the admin change lands meanwhile
+    assert not await store_if_unchanged(redis, key, "old grant", 10, generation)
+    assert await redis.get(key) is None
+
+    value, generation = await read_cached(redis, key)
+    assert await store_if_unchanged(redis, key, "new grant", 10, generation)
+    assert (await read_cached(redis, key))[0] == "new grant"
+    assert 0 < await redis.ttl(key) <= 10
