@@ -8,11 +8,11 @@ change. Usage rows are written in batches by `proxy.usage.writer.UsageWriter`.
 """
 
 import json
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from plugins.contracts import AgentCard, KeyGrant, UsageRecord
@@ -29,6 +29,8 @@ from proxy.runtime import Runtime
 from proxy.tenants.repository import TenantRepository
 from proxy.usage.repository import UsageRepository
 from proxy.usage.writer import SPEND_MICROS, UsageWriter
+
+T = TypeVar("T")
 
 AGENT_CACHE_SECONDS = 60
 # How long a worker serves its own copy of a grant or agent card at most; changes made
@@ -56,27 +58,38 @@ class GatewayServices:
         self.usage = UsageWriter(runtime)
         self.local = LocalCache(runtime.redis, ttl=LOCAL_CACHE_SECONDS)
 
-    async def grant_for(self, key_hash: str) -> KeyGrant | None:
-        cache_key = key_auth_cache_key(key_hash)
+    async def _read_through(
+        self,
+        cache_key: str,
+        ttl_seconds: int,
+        decode: Callable[[str], T],
+        load: Callable[[], Awaitable[T | None]],
+    ) -> T | None:
+        """This worker's copy, else Redis's, else `load()` from the database (stored in
+        Redis unless an admin change happened meanwhile). "" in Redis means "none"."""
         found, local = self.local.get(cache_key)
         if found:
-            return cast("KeyGrant | None", local)
+            return cast("T | None", local)
         ticket = self.local.ticket()
         redis = self.runtime.redis
         cached, generation = await read_cached(redis, cache_key)
+        value: T | None
         if cached is not None:
-            grant = _grant_from_json(cached) if cached else None
+            value = decode(cached) if cached else None
         else:
-            grant = await self._load_grant(key_hash)
-            await store_if_unchanged(
-                redis,
-                cache_key,
-                _dump(grant) if grant else "",
-                self.runtime.settings.konstruct_key_cache_seconds,
-                generation,
-            )
-        self.local.put(cache_key, grant, ticket)
-        return grant
+            value = await load()
+            dumped = _dump(value) if value is not None else ""
+            await store_if_unchanged(redis, cache_key, dumped, ttl_seconds, generation)
+        self.local.put(cache_key, value, ticket)
+        return value
+
+    async def grant_for(self, key_hash: str) -> KeyGrant | None:
+        return await self._read_through(
+            key_auth_cache_key(key_hash),
+            self.runtime.settings.konstruct_key_cache_seconds,
+            _grant_from_json,
+            lambda: self._load_grant(key_hash),
+        )
 
     async def _load_grant(self, key_hash: str) -> KeyGrant | None:
         db = self.runtime.db
@@ -117,22 +130,12 @@ class GatewayServices:
     async def agent(self, tenant_id: UUID, id_or_slug: str) -> AgentCard | None:
         if not is_agent_ref(id_or_slug):
             return None
-        cache_key = agent_card_key(tenant_id, id_or_slug)
-        found, local = self.local.get(cache_key)
-        if found:
-            return cast("AgentCard | None", local)
-        ticket = self.local.ticket()
-        redis = self.runtime.redis
-        cached, generation = await read_cached(redis, cache_key)
-        if cached is not None:
-            card = _card_from_json(cached) if cached else None
-        else:
-            card = await self._load_agent(tenant_id, id_or_slug)
-            await store_if_unchanged(
-                redis, cache_key, _dump(card) if card else "", AGENT_CACHE_SECONDS, generation
-            )
-        self.local.put(cache_key, card, ticket)
-        return card
+        return await self._read_through(
+            agent_card_key(tenant_id, id_or_slug),
+            AGENT_CACHE_SECONDS,
+            _card_from_json,
+            lambda: self._load_agent(tenant_id, id_or_slug),
+        )
 
     async def _load_agent(self, tenant_id: UUID, id_or_slug: str) -> AgentCard | None:
         async with self.runtime.db.tenant_transaction(tenant_id) as conn:
