@@ -1,5 +1,6 @@
 """The running stack for end-to-end tests: a real proxy process (2 workers) with fake providers."""
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -127,3 +128,26 @@ async def spend(owner_db: Database, tenant_id: str, usd: str) -> None:
         client.delete(monthly_spend_key(tenant_id, year_month(datetime.now(UTC))))
     finally:
         client.close()
+
+
+async def usage_rows(
+    owner_db: Database, tenant_id: str, wait_seconds: float = 5.0
+) -> list[tuple[int, int, str, Decimal]]:
+    """(prompt tokens, completion tokens, model group, cost) of a tenant's usage rows, oldest
+    first, waiting up to `wait_seconds` for the first: the proxy writes them in batches after
+    the response is sent."""
+    for _ in range(int(wait_seconds * 10)):
+        async with owner_db.platform_transaction() as conn:
+            rows = (
+                await conn.execute(
+                    text(
+                        "select prompt_tokens, completion_tokens, model_group, cost_usd "
+                        "from usage_events where tenant_id = :t order by created_at"
+                    ),
+                    {"t": tenant_id},
+                )
+            ).all()
+        if rows:
+            return [(row[0], row[1], row[2], row[3]) for row in rows]
+        await asyncio.sleep(0.1)
+    return []

@@ -21,6 +21,7 @@ import redis as redis_lib
 from rq import Queue, Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
+from rq.registry import StartedJobRegistry
 
 from bridge.queue import job_id_for
 from tests.conftest import Services
@@ -132,6 +133,20 @@ class Bridge:
             return Job.fetch(job_id_for(event_id), connection=self.redis)
         except NoSuchJobError:
             return None
+
+    @contextlib.contextmanager
+    def worker_killed(self) -> Iterator[None]:
+        """SIGKILL the worker mid-job; on leaving, requeue what it was running (what RQ's
+        registry maintenance does once the dead worker's heartbeat lapses) and start a new
+        worker."""
+        self.worker.kill()
+        try:
+            yield
+            StartedJobRegistry(self.queue_name, connection=self.redis).cleanup(
+                timestamp=time.time() + 3600
+            )
+        finally:
+            self.worker.start()
 
     def wait_job(self, event_id: str, timeout: float = 60) -> Any:
         """The job's result once it finished; fails if it failed or never ran."""

@@ -16,6 +16,7 @@ from bridge.streaming import (
     MODE_STREAM,
     Place,
     StreamReply,
+    ThreadReply,
     open_reply,
     resume_reply,
 )
@@ -50,8 +51,8 @@ async def off_key(redis: Redis) -> AsyncIterator[str]:
     await redis.delete(key)
 
 
-async def start(place: Place, redis: Redis, off_key: str) -> StreamReply:
-    reply = await open_reply(
+async def open_in_thread(place: Place, redis: Redis, off_key: str) -> ThreadReply:
+    return await open_reply(
         place,
         redis,
         stream_off_key=off_key,
@@ -59,6 +60,10 @@ async def start(place: Place, redis: Redis, off_key: str) -> StreamReply:
         recipient_user_id="U0USER",
         recipient_team_id="T0STREAM",
     )
+
+
+async def start(place: Place, redis: Redis, off_key: str) -> StreamReply:
+    reply = await open_in_thread(place, redis, off_key)
     assert isinstance(reply, StreamReply)
     return reply
 
@@ -146,14 +151,7 @@ async def test_a_workspace_that_cannot_stream_gets_the_placeholder_for_a_while(
 ) -> None:
     fake_slack.configure(method_errors={"chat.startStream": "not_allowed_token_type"})
     for _ in range(2):
-        reply = await open_reply(
-            place,
-            redis,
-            stream_off_key=off_key,
-            stream_off_seconds=60,
-            recipient_user_id="U0USER",
-            recipient_team_id="T0STREAM",
-        )
+        reply = await open_in_thread(place, redis, off_key)
         assert reply.mode == MODE_PLACEHOLDER
         await reply.progress("**Hi** <@U0BOSS>")
         await reply.finish(reply.parts(Answer("**Hi** <@U0BOSS>", from_model=True))[0])

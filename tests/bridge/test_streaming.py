@@ -4,7 +4,6 @@ placeholder the worker falls back to where a workspace cannot stream."""
 import time
 
 import pytest
-from rq.registry import StartedJobRegistry
 
 from policies.mrkdwn import (
     APOLOGY_TEXT,
@@ -243,15 +242,8 @@ def test_a_worker_killed_mid_stream_reruns_into_exactly_one_reply(
     _, event_id = bridge.deliver(acme.team_id, event)
     fake_slack.wait_for_calls("chat.startStream", 1, timeout=30)
     fake_ollama.wait_for(lambda: fake_ollama.model_calls(), timeout=30)
-    bridge.worker.kill()
-    try:
+    with bridge.worker_killed():
         fake_ollama.configure(delay_seconds=0)
-        # What RQ's registry maintenance does once the dead worker's heartbeat lapses.
-        StartedJobRegistry(bridge.queue_name, connection=bridge.redis).cleanup(
-            timestamp=time.time() + 3600
-        )
-    finally:
-        bridge.worker.start()
     assert bridge.wait_job(event_id) == "answered"
     # The re-run finished the stream it had recorded instead of starting another.
     assert texts(fake_slack, channel, event["ts"]) == [FAKE_REPLY]

@@ -1,10 +1,7 @@
 """A worker killed with SIGKILL in the middle of a job: the re-run edits the placeholder the
 dead worker posted, so the thread gets exactly one reply."""
 
-import time
-
 import pytest
-from rq.registry import StartedJobRegistry
 
 from policies.mrkdwn import THINKING_TEXT
 from tests.bridge.conftest import Bridge, connect, slack_id
@@ -33,15 +30,8 @@ def test_a_worker_killed_after_the_placeholder_reruns_into_exactly_one_reply(
     (placeholder,) = fake_slack.wait_for_calls("chat.postMessage", 1, timeout=30)
     assert placeholder.params["text"] == THINKING_TEXT
     fake_ollama.wait_for(lambda: fake_ollama.model_calls(), timeout=30)
-    faults_bridge.worker.kill()
-    try:
+    with faults_bridge.worker_killed():
         fake_ollama.configure(delay_seconds=0)
-        # What RQ's registry maintenance does once the dead worker's heartbeat lapses.
-        StartedJobRegistry(faults_bridge.queue_name, connection=faults_bridge.redis).cleanup(
-            timestamp=time.time() + 3600
-        )
-    finally:
-        faults_bridge.worker.start()
     assert faults_bridge.wait_job(event_id) == "answered"
     replies = [m.text for m in fake_slack.thread_view(channel, event["ts"]) if m.is_bot]
     assert replies == [FAKE_REPLY]

@@ -2,7 +2,6 @@
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 import httpx
 import openai
@@ -17,7 +16,7 @@ from tests.conftest import TEST_REDIS_URL
 from tests.fakes.anthropic import AnthropicFake
 from tests.fakes.ollama import OllamaFake
 from tests.fakes.openai import OpenAIFake
-from tests.stack import ProxyServer, TenantWorld, spend
+from tests.stack import ProxyServer, TenantWorld, spend, usage_rows
 
 pytestmark = pytest.mark.e2e
 
@@ -26,24 +25,6 @@ HELLO = [{"role": "user", "content": "hello"}]
 
 def client(proxy: ProxyServer, key: str) -> openai.OpenAI:
     return openai.OpenAI(api_key=key, base_url=f"{proxy.url}/v1", max_retries=0)
-
-
-async def usage_rows(owner_db: Database, tenant_id: str) -> list[tuple[int, int, str, Decimal]]:
-    for _ in range(50):  # the usage logger runs after the response is sent
-        async with owner_db.platform_transaction() as conn:
-            rows = (
-                await conn.execute(
-                    text(
-                        "select prompt_tokens, completion_tokens, model_group, cost_usd "
-                        "from usage_events where tenant_id = :t order by created_at"
-                    ),
-                    {"t": tenant_id},
-                )
-            ).all()
-        if rows:
-            return [tuple(row) for row in rows]  # type: ignore[misc]
-        await asyncio.sleep(0.1)
-    return []
 
 
 async def test_tenant_key_answers_and_usage_matches_the_provider_exactly(

@@ -3,7 +3,6 @@
 No fake here: the proxy talks to the real llama.cpp server that `make up` starts.
 """
 
-import asyncio
 import os
 import signal
 import socket
@@ -15,12 +14,11 @@ from decimal import Decimal
 
 import openai
 import pytest
-from sqlalchemy import text
 
 from proxy.db.engine import Database
 from tests.conftest import Services
 from tests.processes import LOG_DIR, ROOT, Process, free_port
-from tests.stack import BRIDGE_KEY, MASTER_KEY, ProxyServer, TenantWorld, make_world
+from tests.stack import BRIDGE_KEY, MASTER_KEY, ProxyServer, TenantWorld, make_world, usage_rows
 
 # Blank, not absent: the proxy and the launcher fill unset variables from a .env file.
 NO_PROVIDERS = {
@@ -78,24 +76,6 @@ def sdk(proxy: ProxyServer, key: str) -> openai.OpenAI:
     return openai.OpenAI(api_key=key, base_url=f"{proxy.url}/v1", max_retries=0, timeout=120)
 
 
-async def usage_rows(owner_db: Database, tenant_id: str) -> list[tuple[int, int, str, Decimal]]:
-    for _ in range(100):  # the usage logger runs after the response is sent
-        async with owner_db.platform_transaction() as conn:
-            rows = (
-                await conn.execute(
-                    text(
-                        "select prompt_tokens, completion_tokens, model_group, cost_usd "
-                        "from usage_events where tenant_id = :t"
-                    ),
-                    {"t": tenant_id},
-                )
-            ).all()
-        if rows:
-            return [(row[0], row[1], row[2], row[3]) for row in rows]
-        await asyncio.sleep(0.1)
-    return []
-
-
 @pytest.mark.e2e
 @pytest.mark.slow
 async def test_an_agent_answers_from_the_local_model_with_no_provider_key(
@@ -115,7 +95,7 @@ async def test_an_agent_answers_from_the_local_model_with_no_provider_key(
     assert answer.usage.completion_tokens > 0
     # The persona's system prompt went in with the question: far more than the question alone.
     assert answer.usage.prompt_tokens > 50
-    rows = await usage_rows(owner_db, world.id)
+    rows = await usage_rows(owner_db, world.id, wait_seconds=10)
     assert rows == [
         (
             answer.usage.prompt_tokens,

@@ -9,6 +9,7 @@ proxy's "try agent" calls itself over HTTPS.
 import ssl
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,12 +40,24 @@ class TlsServer:
     verify: ssl.SSLContext
 
 
-def _tls_env(certs: Certs) -> dict[str, str]:
-    return {
+@contextmanager
+def _serve_tls(
+    certs: Certs, name: str, module: str, port: int, env: dict[str, str]
+) -> Iterator[TlsServer]:
+    """`python -m module` serving HTTPS with the suite's certificate on `port`."""
+    tls_env = {
         "KONSTRUCT_TLS_CERT_FILE": str(certs.files.server_cert),
         "KONSTRUCT_TLS_KEY_FILE": str(certs.files.server_key),
         "KONSTRUCT_TLS_CA_FILE": str(certs.files.ca_cert),
     }
+    verify = client_context(str(certs.files.ca_cert))
+    url = f"https://127.0.0.1:{port}"
+    process = Process(name, module, {**tls_env, **env}, f"{url}/healthz", verify=verify)
+    process.start(timeout=420)
+    try:
+        yield TlsServer(url, port, verify)
+    finally:
+        process.stop()
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +72,6 @@ def tls_proxy(
 ) -> Iterator[TlsServer]:
     port = free_port()
     env = {
-        **_tls_env(certs),
         "DATABASE_URL": tls_postgres.app_url,
         "DATABASE_ADMIN_URL": tls_postgres.admin_url,
         "REDIS_URL": tls_redis.url(db=PROXY_REDIS_DB),
@@ -71,14 +83,8 @@ def tls_proxy(
         "PROXY_PORT": str(port),
         "PROXY_WORKERS": "1",  # more workers: tests/tls/test_policy.py (the factory pickles)
     }
-    verify = client_context(str(certs.files.ca_cert))
-    url = f"https://127.0.0.1:{port}"
-    process = Process("proxy-tls", "proxy.serve", env, f"{url}/healthz", verify=verify)
-    process.start(timeout=420)
-    try:
-        yield TlsServer(url, port, verify)
-    finally:
-        process.stop()
+    with _serve_tls(certs, "proxy-tls", "proxy.serve", port, env) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -95,21 +101,14 @@ def bridge_settings(certs: Certs, tls_redis: TlsRedis, tls_proxy: TlsServer) -> 
 def tls_bridge_web(certs: Certs, tls_redis: TlsRedis, tls_proxy: TlsServer) -> Iterator[TlsServer]:
     port = free_port()
     env = {
-        **_tls_env(certs),
         "REDIS_URL": tls_redis.url(db=BRIDGE_REDIS_DB),
         "KONSTRUCT_PROXY_URL": tls_proxy.url,
         "KONSTRUCT_BRIDGE_KEY": BRIDGE_KEY,
         "SLACK_SIGNING_SECRET": "tls-suite-signing-secret",
         "BRIDGE_PORT": str(port),
     }
-    verify = client_context(str(certs.files.ca_cert))
-    url = f"https://127.0.0.1:{port}"
-    process = Process("bridge-web-tls", "bridge.web", env, f"{url}/healthz", verify=verify)
-    process.start(timeout=420)
-    try:
-        yield TlsServer(url, port, verify)
-    finally:
-        process.stop()
+    with _serve_tls(certs, "bridge-web-tls", "bridge.web", port, env) as server:
+        yield server
 
 
 def _proves_tls13_only(server: TlsServer, ca_file: Path) -> None:
