@@ -7,16 +7,18 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from cli.api import AdminAPI, CliError, save_session, session_path
+from cli.api import AdminAPI, CliError, by_id_prefix, save_session, session_path
 from cli.output import (
     JsonOption,
     TenantOption,
     console,
     day,
     friendly,
+    money,
     print_json,
     record,
     settings,
+    short_id,
     table,
 )
 
@@ -99,7 +101,10 @@ def tenant_list(
     if as_json:
         print_json(tenants)
         return
-    rows = [(t["slug"], t["name"], t["status"], t["id"], day(t["created_at"])) for t in tenants]
+    rows = [
+        (t["slug"], t["name"], t["status"], short_id(t["id"]), day(t["created_at"]))
+        for t in tenants
+    ]
     table("Tenants", ["slug", "name", "status", "id", "created"], rows)
 
 
@@ -117,7 +122,7 @@ def _set_status(ctx: typer.Context, tenant: str, action: str, as_json: bool) -> 
 @friendly
 def tenant_suspend(
     ctx: typer.Context,
-    tenant: Annotated[str, typer.Argument(help="Tenant slug or id.")],
+    tenant: Annotated[str, typer.Argument(help="Tenant slug, id or the id's beginning.")],
     as_json: JsonOption = False,
 ) -> None:
     """Suspend a tenant: its keys and Slack workspaces stop being served."""
@@ -128,7 +133,7 @@ def tenant_suspend(
 @friendly
 def tenant_resume(
     ctx: typer.Context,
-    tenant: Annotated[str, typer.Argument(help="Tenant slug or id.")],
+    tenant: Annotated[str, typer.Argument(help="Tenant slug, id or the id's beginning.")],
     as_json: JsonOption = False,
 ) -> None:
     """Resume a suspended tenant."""
@@ -179,7 +184,7 @@ def agent_list(ctx: typer.Context, tenant: TenantOption, as_json: JsonOption = F
     if as_json:
         print_json(agents)
         return
-    rows = [[a[field] for field in AGENT_FIELDS] for a in agents]
+    rows = [[short_id(a["id"]), *(a[field] for field in AGENT_FIELDS[1:])] for a in agents]
     table(f"Agents of {found['slug']}", AGENT_FIELDS, rows)
 
 
@@ -228,7 +233,7 @@ def key_list(ctx: typer.Context, tenant: TenantOption, as_json: JsonOption = Fal
         return
     rows = [
         (
-            k["id"],
+            short_id(k["id"]),
             k["name"],
             k["prefix"],
             k["rpm_limit"],
@@ -250,7 +255,9 @@ def key_list(ctx: typer.Context, tenant: TenantOption, as_json: JsonOption = Fal
 def key_revoke(
     ctx: typer.Context,
     tenant: TenantOption,
-    key: Annotated[str, typer.Argument(help="Key id, or its prefix as `key list` shows it.")],
+    key: Annotated[
+        str, typer.Argument(help="Key id (or its beginning, as `key list` shows it) or prefix.")
+    ],
     as_json: JsonOption = False,
 ) -> None:
     """Revoke a tenant key: it answers 401 from now on."""
@@ -258,6 +265,8 @@ def key_revoke(
         found = api.tenant(tenant)
         keys = api.get(f"/admin/tenants/{found['id']}/keys")["items"]
         matches = [k for k in keys if key in (k["id"], k["prefix"])]
+        if not matches and (prefixed := by_id_prefix(keys, key, "keys")) is not None:
+            matches = [prefixed]
         if len(matches) != 1:
             raise CliError(
                 f"no single key {key!r} for tenant {found['slug']} (see `konstruct key list`)"
@@ -342,7 +351,12 @@ def usage(
     columns = ["calls", "prompt tokens", "completion tokens", "cost (USD)"]
 
     def numbers(row: dict[str, Any]) -> list[Any]:
-        return [row["calls"], row["prompt_tokens"], row["completion_tokens"], row["cost_usd"]]
+        return [
+            row["calls"],
+            row["prompt_tokens"],
+            row["completion_tokens"],
+            money(row["cost_usd"]),
+        ]
 
     table(f"Usage of {found['slug']}, last {days} days", columns, [numbers(figures["totals"])])
     if figures["by_model"]:
@@ -354,9 +368,9 @@ def usage(
     budget = figures["budget"]
     limit = budget["monthly_budget_usd"]
     console.print(
-        f"budget: {budget['spent_usd']} USD spent this month"
+        f"budget: {money(budget['spent_usd'])} USD spent this month"
         + (
-            f" of {limit} ({float(budget['share'] or 0):.0%})"
+            f" of {money(limit)} ({float(budget['share'] or 0):.0%})"
             if limit is not None
             else ", no budget set"
         )

@@ -1,19 +1,29 @@
-"""The admin API client: the operator's credential, requests, and errors in the API's words."""
+"""The admin API client: the operator's credential, requests, and errors in the API's words.
+
+httpx (and the settings class) are imported when a request is made, not with this module:
+every command imports it, `konstruct --help` included, and that should start at once.
+"""
 
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
-from cli.settings import Settings
-from policies.tls import http_verify
+    from cli.settings import Settings
 
-TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+# Seconds for a whole request, and for opening its connection.
+TIMEOUT_SECONDS, CONNECT_TIMEOUT_SECONDS = 30.0, 5.0
+# Where a command takes an id it also takes the id's beginning (tables show 8 characters),
+# when at least this long and no other id begins the same way.
+MIN_ID_PREFIX = 4
+ID_PREFIX = re.compile(r"[0-9a-f-]+")
 
 
 class CliError(Exception):
@@ -27,7 +37,7 @@ class ApiError(CliError):
         self.code = code
 
 
-def api_error(response: httpx.Response) -> ApiError:
+def api_error(response: "httpx.Response") -> ApiError:
     """The API's own words: `error.message` (which lists field messages for a 422)."""
     try:
         error = response.json().get("error", {})
@@ -43,15 +53,15 @@ def api_error(response: httpx.Response) -> ApiError:
     return ApiError(response.status_code, code, message)
 
 
-def unreachable(what: str, url: str, error: httpx.HTTPError, fix: str) -> CliError:
+def unreachable(what: str, url: str, error: Exception, fix: str) -> CliError:
     return CliError(f"cannot reach the {what} at {url} ({type(error).__name__}); {fix}")
 
 
-def session_path(settings: Settings) -> Path:
+def session_path(settings: "Settings") -> Path:
     return settings.xdg_config_home / "konstruct" / "session.json"
 
 
-def saved_session(settings: Settings) -> dict[str, Any] | None:
+def saved_session(settings: "Settings") -> dict[str, Any] | None:
     """The operator session of `konstruct login` for this proxy, if it has not expired."""
     path = session_path(settings)
     try:
@@ -65,7 +75,7 @@ def saved_session(settings: Settings) -> dict[str, Any] | None:
     return session
 
 
-def save_session(settings: Settings, token: str, expires_at_epoch: float, email: str) -> Path:
+def save_session(settings: "Settings", token: str, expires_at_epoch: float, email: str) -> Path:
     path = session_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     body = {
@@ -87,7 +97,7 @@ class Credential:
     source: str
 
 
-def credential(settings: Settings) -> Credential:
+def credential(settings: "Settings") -> Credential:
     session = saved_session(settings)
     if session is not None:
         return Credential(str(session["token"]), f"operator session of {session.get('email')}")
@@ -97,13 +107,17 @@ def credential(settings: Settings) -> Credential:
 class AdminAPI:
     """`/admin/*` as the operator: every method returns the JSON body or raises a CliError."""
 
-    def __init__(self, settings: Settings, token: str | None = None) -> None:
+    def __init__(self, settings: "Settings", token: str | None = None) -> None:
+        import httpx
+
+        from policies.tls import http_verify
+
         self.settings = settings
         self.base_url = settings.konstruct_proxy_url.rstrip("/")
         self.credential = credential(settings) if token is None else Credential(token, "given")
         self.client = httpx.Client(
             base_url=self.base_url,
-            timeout=TIMEOUT,
+            timeout=httpx.Timeout(TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS),
             # No credential at all for login itself.
             headers={"Authorization": f"Bearer {self.credential.token}"}
             if self.credential.token
@@ -118,6 +132,8 @@ class AdminAPI:
         self.client.close()
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        import httpx
+
         try:
             response = self.client.request(method, path, **kwargs)
         except httpx.HTTPError as error:
@@ -141,17 +157,22 @@ class AdminAPI:
         return self.request("PATCH", path, json=body)
 
     def tenant(self, ref: str) -> dict[str, Any]:
-        """A tenant by id or slug."""
+        """A tenant by id, slug or the beginning of its id."""
         if _is_uuid(ref):
             found: dict[str, Any] = self.get(f"/admin/tenants/{ref}")
             return found
         for tenant in self.get("/admin/tenants", q=ref)["items"]:
             if tenant["slug"] == ref:
                 return dict(tenant)
+        if is_id_prefix(ref):
+            prefixed = by_id_prefix(self.get("/admin/tenants")["items"], ref, "tenants")
+            if prefixed is not None:
+                return prefixed
         raise CliError(f"no tenant with slug or id {ref!r} (see `konstruct tenant list`)")
 
     def agent(self, tenant_id: str, ref: str | None) -> dict[str, Any]:
-        """An agent by id or slug; without one, the tenant's default agent (else its first)."""
+        """An agent by id, slug or the beginning of its id; without one, the tenant's default
+        agent (else its first)."""
         agents = self.get(f"/admin/tenants/{tenant_id}/agents")["items"]
         if ref is None:
             chosen = next((a for a in agents if a["is_default"]), agents[0] if agents else None)
@@ -161,7 +182,25 @@ class AdminAPI:
         for agent in agents:
             if ref in (agent["id"], agent["slug"]):
                 return dict(agent)
-        raise CliError(f"the tenant has no agent {ref!r} (see `konstruct agent list`)")
+        prefixed = by_id_prefix(agents, ref, "agents")
+        if prefixed is None:
+            raise CliError(f"the tenant has no agent {ref!r} (see `konstruct agent list`)")
+        return prefixed
+
+
+def is_id_prefix(ref: str) -> bool:
+    return len(ref) >= MIN_ID_PREFIX and ID_PREFIX.fullmatch(ref.lower()) is not None
+
+
+def by_id_prefix(items: list[dict[str, Any]], ref: str, what: str) -> dict[str, Any] | None:
+    """The one item whose id begins with `ref`; None when none does (or `ref` cannot begin an
+    id). A beginning that several ids share is an error that says so."""
+    if not is_id_prefix(ref):
+        return None
+    found = [item for item in items if str(item["id"]).startswith(ref.lower())]
+    if len(found) > 1:
+        raise CliError(f"{len(found)} {what} have an id beginning {ref!r}: give more of it")
+    return dict(found[0]) if found else None
 
 
 def _is_uuid(text: str) -> bool:

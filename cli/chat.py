@@ -1,21 +1,30 @@
-"""`konstruct chat`: talk to an agent through the gateway, as the tenant's own apps do."""
+"""`konstruct chat`: talk to an agent through the gateway, as the tenant's own apps do.
+
+The OpenAI SDK is imported when chat starts, not with the CLI: it alone takes most of a
+second to load.
+"""
 
 import contextlib
 import sys
+import time
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import openai
 import typer
-from openai.types.chat import ChatCompletionMessageParam
 from rich.markup import escape
+from rich.text import Text
 
 from cli.api import AdminAPI, CliError
 from cli.output import console, errors, friendly, settings
-from cli.settings import Settings
 from policies.limits import MODEL_GROUP_FAST
-from policies.tls import http_verify
+
+if TYPE_CHECKING:
+    import openai
+    from openai.types.chat import ChatCompletionMessageParam
+
+    from cli.settings import Settings
 
 AGENT_HEADER = "X-Konstruct-Agent"
 # A key chat issues for itself lives no longer than this, and is revoked when chat ends.
@@ -23,7 +32,7 @@ TEMPORARY_KEY_LIFETIME = timedelta(hours=1)
 
 
 @contextlib.contextmanager
-def tenant_key(config: Settings, tenant: str | None, given: str | None) -> Iterator[str]:
+def tenant_key(config: "Settings", tenant: str | None, given: str | None) -> Iterator[str]:
     """The key to chat with: the one given, else a short-lived one revoked on the way out."""
     key = given or config.konstruct_tenant_key.get_secret_value()
     if key:
@@ -61,15 +70,48 @@ def lines(interactive: bool, prompt: str) -> Iterator[str]:
             yield line.strip()
 
 
-def ask(client: openai.OpenAI, messages: list[ChatCompletionMessageParam]) -> str:
-    """One answer, written out as it streams."""
-    parts: list[str] = []
+class Waiting:
+    """`thinking… 2.4 s`: rendered afresh at every refresh of rich's live display."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def __rich__(self) -> Text:
+        return Text(f"thinking… {time.monotonic() - self.started:.1f} s", style="dim")
+
+
+def waiting() -> AbstractContextManager[object]:
+    """Shown on stderr while no word of the answer has come, and erased when one does; only
+    on a terminal, so piped or redirected output carries nothing but answers."""
+    if not errors.is_terminal:
+        return contextlib.nullcontext()
+    return errors.status(Waiting())
+
+
+def deltas(client: "openai.OpenAI", messages: "list[ChatCompletionMessageParam]") -> Iterator[str]:
     stream = client.chat.completions.create(model=MODEL_GROUP_FAST, messages=messages, stream=True)
     for chunk in stream:
         if chunk.choices and chunk.choices[0].delta.content:
-            parts.append(chunk.choices[0].delta.content)
-            sys.stdout.write(chunk.choices[0].delta.content)
-            sys.stdout.flush()
+            yield chunk.choices[0].delta.content
+
+
+def ask(
+    client: "openai.OpenAI", messages: "list[ChatCompletionMessageParam]", speaker: str | None
+) -> str:
+    """One answer, written out as it streams, after `speaker> ` when there is a speaker."""
+    pieces = deltas(client, messages)
+    with waiting():
+        # The request goes out here: the first word is what ends the wait.
+        first = next(pieces, "")
+    if speaker is not None:
+        console.print(f"[bold]{escape(speaker)}>[/bold] ", end="")
+    parts = [first]
+    sys.stdout.write(first)
+    sys.stdout.flush()
+    for piece in pieces:
+        parts.append(piece)
+        sys.stdout.write(piece)
+        sys.stdout.flush()
     sys.stdout.write("\n")
     sys.stdout.flush()
     return "".join(parts)
@@ -94,6 +136,10 @@ def chat(
 
     Works with piped input too: `echo "What are your hours?" | konstruct chat -t acme -a ada`.
     """
+    import openai
+
+    from policies.tls import http_verify
+
     config = settings(ctx)
     interactive = sys.stdin.isatty()
     speaker = agent or "assistant"
@@ -116,10 +162,8 @@ def chat(
         try:
             for line in lines(interactive, "[bold]you>[/bold] "):
                 messages.append({"role": "user", "content": line})
-                if interactive:
-                    console.print(f"[bold]{escape(speaker)}>[/bold] ", end="")
                 try:
-                    answer = ask(client, messages)
+                    answer = ask(client, messages, speaker if interactive else None)
                 except openai.APIStatusError as error:
                     raise CliError(gateway_error(error)) from None
                 except openai.APIConnectionError:
@@ -132,7 +176,7 @@ def chat(
             errors.print()
 
 
-def gateway_error(error: openai.APIStatusError) -> str:
+def gateway_error(error: "openai.APIStatusError") -> str:
     body = error.body if isinstance(error.body, dict) else {}
     inner = body.get("error", body)
     message = inner.get("message") if isinstance(inner, dict) else None

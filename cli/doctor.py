@@ -1,35 +1,26 @@
-"""`konstruct doctor`: is this machine's Konstruct set up right? Each finding comes with a fix."""
+"""`konstruct doctor`: is this machine's Konstruct set up right? Each finding comes with a fix.
 
-import asyncio
+Each check imports the client it needs (asyncpg, redis, httpx, the proxy's config) when it
+runs, so that the rest of the CLI, `konstruct --help` included, does not load them.
+"""
+
 import ipaddress
 import logging
-import ssl
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
-import asyncpg
-import httpx
-import redis
 import typer
-import yaml
-from dotenv import dotenv_values
 from rich.markup import escape
 
 from cli.api import AdminAPI, CliError
-from cli.output import JsonOption, console, print_json, settings
-from cli.settings import Settings, environment
-from policies.tls import (
-    client_context,
-    http_verify,
-    postgres_connection,
-    uvicorn_options,
-)
-from policies.tls import redis_url as tls_redis_url
-from proxy.config import SOURCE as LITELLM_CONFIG
-from proxy.config import resolve
-from proxy.crypto import SecretBox, SecretKeyError
+from cli.output import JsonOption, console, env_file, print_json, settings
+
+if TYPE_CHECKING:
+    import ssl
+
+    from cli.settings import Settings
 
 Status = Literal["ok", "warn", "fail"]
 TIMEOUT = 3.0
@@ -63,6 +54,10 @@ def is_local(host: str | None) -> bool:
 
 
 def check_config(env_file: Path, env: dict[str, str]) -> list[Finding]:
+    from dotenv import dotenv_values
+
+    from proxy.crypto import SecretBox, SecretKeyError
+
     found: list[Finding] = []
     if env_file.is_file():
         found.append(Finding("config", "ok", f"{env_file} present"))
@@ -105,6 +100,10 @@ def check_config(env_file: Path, env: dict[str, str]) -> list[Finding]:
 
 
 async def _postgres(url: str) -> None:
+    import asyncpg
+
+    from policies.tls import postgres_connection
+
     # The same TLS arguments the proxy derives from the URL's sslmode.
     plain, tls = postgres_connection(url.replace("postgresql+asyncpg://", "postgresql://"))
     conn = await asyncpg.connect(plain, timeout=TIMEOUT, **tls)
@@ -112,6 +111,10 @@ async def _postgres(url: str) -> None:
 
 
 def check_postgres(name: str, url: str) -> Finding:
+    import asyncio
+
+    import asyncpg
+
     where = urlsplit(url)
     shown = f"{where.hostname}:{where.port or 5432}{where.path}"
     try:
@@ -141,6 +144,10 @@ def check_postgres(name: str, url: str) -> Finding:
 
 
 def check_redis(url: str) -> Finding:
+    import redis
+
+    from policies.tls import redis_url as tls_redis_url
+
     where = urlsplit(url)
     shown = f"{where.hostname}:{where.port or 6379}{where.path}"
     try:
@@ -160,9 +167,13 @@ def check_redis(url: str) -> Finding:
     return Finding("REDIS_URL", "ok", f"PONG from {shown}")
 
 
-def check_tls(config: Settings, env: dict[str, str]) -> list[Finding]:
+def check_tls(config: "Settings", env: dict[str, str]) -> list[Finding]:
     """The proxy's and bridge's certificate when they serve HTTPS, and clear text leaving
     this machine."""
+    import ssl
+
+    from policies.tls import client_context, uvicorn_options
+
     found = []
     cert, key = env.get("KONSTRUCT_TLS_CERT_FILE", ""), env.get("KONSTRUCT_TLS_KEY_FILE", "")
     ca = config.konstruct_tls_ca_file
@@ -218,30 +229,29 @@ def check_tls(config: Settings, env: dict[str, str]) -> list[Finding]:
     return found
 
 
-def check_providers(env: dict[str, str]) -> list[Finding]:
-    """Which deployments each model group would route to, as the proxy resolves them."""
+def check_providers(config: "Settings", env: dict[str, str]) -> list[Finding]:
+    """Which deployments each model group would route to, as the proxy resolves them: with
+    no provider configured, the local model that `make up` serves, and whether it answers."""
+    import yaml
+
+    from proxy.config import LOCAL_MODEL_ALIAS, SOURCE, needs_local_model, resolve
+
     logging.getLogger("konstruct.config").setLevel(logging.ERROR)
-    config = resolve(yaml.safe_load(LITELLM_CONFIG.read_text()), env)
+    local_url = f"http://127.0.0.1:{config.local_model_port}/v1"
+    resolved = resolve(yaml.safe_load(SOURCE.read_text()), env, local_url)
+    local = needs_local_model(env)
     routes: dict[str, list[str]] = {}
-    for deployment in config["model_list"]:
+    for deployment in resolved["model_list"]:
+        model = str(deployment["litellm_params"]["model"])
         routes.setdefault(deployment["model_name"], []).append(
-            deployment["litellm_params"]["model"]
+            f"the local model {LOCAL_MODEL_ALIAS} (no provider is configured)" if local else model
         )
-    if not routes:
-        return [
-            Finding(
-                "providers",
-                "fail",
-                "no model provider is configured: every model call fails",
-                "set OPENAI_API_KEY, ANTHROPIC_API_KEY or OLLAMA_BASE_URL in .env",
-            )
-        ]
     fallbacks = {
         group: targets
-        for entry in config["router_settings"]["fallbacks"]
+        for entry in resolved["router_settings"]["fallbacks"]
         for group, targets in entry.items()
     }
-    return [
+    found = [
         Finding(
             group,
             "ok",
@@ -250,9 +260,49 @@ def check_providers(env: dict[str, str]) -> list[Finding]:
         )
         for group, models in sorted(routes.items())
     ]
+    if local:
+        found.append(check_local_model(local_url, LOCAL_MODEL_ALIAS))
+    return found
 
 
-def check_health(name: str, url: str, fix: str, verify: ssl.SSLContext | bool) -> Finding:
+def check_local_model(url: str, alias: str) -> Finding:
+    """The local model server's model list: quick when it is idle. It answers only between
+    two completions, so a timeout means busy, not broken."""
+    import httpx
+
+    fix = (
+        "start it: `make up` (or `.venv/bin/python -m proxy.local_model`); or set "
+        "OPENAI_API_KEY, ANTHROPIC_API_KEY or OLLAMA_BASE_URL in .env to use a provider"
+    )
+    try:
+        response = httpx.get(f"{url}/models", timeout=TIMEOUT)
+    except httpx.TimeoutException:
+        return Finding(
+            "local model",
+            "warn",
+            f"{url} did not answer within {TIMEOUT:.0f} s: busy with a completion, or stuck",
+            "run doctor again; if it stays silent, restart `make up`",
+        )
+    except httpx.HTTPError as error:
+        return Finding("local model", "fail", f"{url} not reachable ({type(error).__name__})", fix)
+    try:
+        served = [str(model.get("id")) for model in response.json()["data"]]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        served = []
+    if response.status_code != 200 or alias not in served:
+        return Finding(
+            "local model",
+            "fail",
+            f"{url}/models answered {response.status_code} without {alias}: "
+            "another program holds LOCAL_MODEL_PORT?",
+            f"free the port or set LOCAL_MODEL_PORT; then {fix}",
+        )
+    return Finding("local model", "ok", f"{alias} answers at {url}")
+
+
+def check_health(name: str, url: str, fix: str, verify: "ssl.SSLContext | bool") -> Finding:
+    import httpx
+
     try:
         response = httpx.get(f"{url.rstrip('/')}/healthz", timeout=TIMEOUT, verify=verify)
     except httpx.HTTPError as error:
@@ -267,7 +317,7 @@ def check_health(name: str, url: str, fix: str, verify: ssl.SSLContext | bool) -
     return Finding(name, "ok", f"{url} healthy")
 
 
-def check_admin(config: Settings) -> Finding:
+def check_admin(config: "Settings") -> Finding:
     try:
         with AdminAPI(config) as api:
             operator = api.get("/admin/me")
@@ -286,7 +336,9 @@ def check_admin(config: Settings) -> Finding:
     )
 
 
-def check_slack(config: Settings, env: dict[str, str]) -> Finding:
+def check_slack(config: "Settings", env: dict[str, str]) -> Finding:
+    import httpx
+
     url = config.slack_api_url
     configured = bool(env.get("SLACK_CLIENT_ID"))
     try:
@@ -307,7 +359,10 @@ def check_slack(config: Settings, env: dict[str, str]) -> Finding:
     )
 
 
-def run_checks(config: Settings, env_file: Path) -> list[Finding]:
+def run_checks(config: "Settings", env_file: Path) -> list[Finding]:
+    from cli.settings import environment
+    from policies.tls import http_verify
+
     env = environment(env_file)
     verify = http_verify(config.konstruct_tls_ca_file)
     proxy = check_health(
@@ -319,7 +374,7 @@ def run_checks(config: Settings, env_file: Path) -> list[Finding]:
         check_postgres("DATABASE_ADMIN_URL", config.database_admin_url),
         check_redis(config.redis_url),
         *check_tls(config, env),
-        *check_providers(env),
+        *check_providers(config, env),
         proxy,
         # The admin API is worth asking only once the proxy answers at all.
         *([check_admin(config)] if proxy.status == "ok" else []),
@@ -335,8 +390,7 @@ STYLE = {"ok": "[green]ok  [/green]", "warn": "[yellow]warn[/yellow]", "fail": "
 
 def doctor(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Check settings, services, TLS, providers and Slack; exit 1 if anything fails."""
-    env_file = ctx.obj if isinstance(ctx.obj, Path) else Path(".env")
-    findings = run_checks(settings(ctx), env_file)
+    findings = run_checks(settings(ctx), env_file(ctx))
     if as_json:
         print_json([asdict(finding) for finding in findings])
     else:

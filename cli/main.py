@@ -1,4 +1,9 @@
-"""The `konstruct` command: every subcommand, and the settings file they share."""
+"""The `konstruct` command: every subcommand, and the settings file they share.
+
+The command modules import only Typer and rich at the top; what a command talks to (httpx,
+pydantic-settings, the OpenAI SDK, Redis, the proxy's config) is imported when it runs, so
+`konstruct --help` and the list commands start at once (tests/cli/test_startup.py).
+"""
 
 from pathlib import Path
 from typing import Annotated
@@ -6,7 +11,7 @@ from typing import Annotated
 import typer
 
 from cli import admin, chat, doctor, simulate
-from cli.settings import DEFAULT_ENV_FILE
+from cli.output import DEFAULT_ENV_FILE
 
 app = typer.Typer(
     name="konstruct",

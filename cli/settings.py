@@ -7,8 +7,6 @@ from dotenv import dotenv_values
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_ENV_FILE = Path(".env")
-
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
@@ -27,16 +25,18 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     slack_signing_secret: SecretStr = SecretStr("")
     slack_api_url: str = "https://slack.com/api/"
+    # Where `make up` serves the local model when no provider is configured (proxy/settings.py).
+    local_model_port: int = 8008
 
     # Where `konstruct login` keeps the operator's session token (`konstruct/session.json`).
     xdg_config_home: Path = Path.home() / ".config"
 
 
-def load_settings(env_file: Path = DEFAULT_ENV_FILE) -> Settings:
+def load_settings(env_file: Path) -> Settings:
     return Settings(_env_file=env_file)
 
 
-def environment(env_file: Path = DEFAULT_ENV_FILE) -> dict[str, str]:
+def environment(env_file: Path) -> dict[str, str]:
     """Every variable as the stack's processes see it: the environment over `.env`.
 
     `doctor` needs names that no settings class declares (the provider variables that

@@ -3,6 +3,7 @@
 Signed events go to the bridge's web process exactly as Slack sends them; the worker
 answers through the gateway and posts to SLACK_API_URL, where a local fake Slack Web
 API (cli/fake_slack.py) keeps what the agent would have posted, and this prints it.
+Redis, RQ, httpx and the fake are imported when a simulation runs, not with the CLI.
 """
 
 import hashlib
@@ -13,24 +14,21 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlsplit
 
-import httpx
 import typer
-from redis import Redis
-from redis.exceptions import RedisError
 from rich.markup import escape
-from rq.exceptions import NoSuchJobError
-from rq.job import Job
 
-from bridge.queue import job_id_for
 from cli.api import AdminAPI, CliError
 from cli.chat import lines
-from cli.fake_slack import Call, FakeSlack
 from cli.output import JsonOption, TenantOption, console, friendly, print_json, settings
-from cli.settings import Settings
-from policies.tls import http_verify
+
+if TYPE_CHECKING:
+    from redis import Redis
+
+    from cli.fake_slack import Call
+    from cli.settings import Settings
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 SUGGESTED_API_URL = "http://127.0.0.1:3011/api/"
@@ -48,7 +46,7 @@ class Exchange:
     replies: list[str] = field(default_factory=list)
 
 
-def fake_address(config: Settings) -> tuple[str, int]:
+def fake_address(config: "Settings") -> tuple[str, int]:
     """Where the bridge will post (SLACK_API_URL): it must be a local port we can serve."""
     url = urlsplit(config.slack_api_url)
     if url.scheme != "http" or url.hostname not in LOOPBACK or url.port is None:
@@ -60,7 +58,7 @@ def fake_address(config: Settings) -> tuple[str, int]:
     return url.hostname, url.port
 
 
-def signing_secret(config: Settings) -> str:
+def signing_secret(config: "Settings") -> str:
     secret = config.slack_signing_secret.get_secret_value()
     if not secret:
         raise CliError(
@@ -130,8 +128,13 @@ def callback(team_id: str, bot_user_id: str, event: dict[str, Any]) -> tuple[str
     return event_id, json.dumps(body).encode()
 
 
-def wait_outcome(redis: Redis, event_id: str, timeout: float) -> str:
+def wait_outcome(redis: "Redis", event_id: str, timeout: float) -> str:
     """What the worker made of the event (`answered`, `escalated`, `rate_limited`, ...)."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    from bridge.queue import job_id_for
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -148,7 +151,7 @@ def wait_outcome(redis: Redis, event_id: str, timeout: float) -> str:
     return f"no answer within {timeout:.0f}s: is the worker (`make worker`) running?"
 
 
-def show_call(call: Call) -> None:
+def show_call(call: "Call") -> None:
     params = call.params
     text = str(params.get("markdown_text") or params.get("text") or params.get("status") or "")
     console.print(f"[dim]  slack ← {escape(f'{call.method}: {text}')}[/dim]", soft_wrap=True)
@@ -186,6 +189,13 @@ def simulate(
     Slack Web API there) and its SLACK_SIGNING_SECRET must be set; both are read from
     .env, as the bridge reads them.
     """
+    import httpx
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    from cli.fake_slack import FakeSlack
+    from policies.tls import http_verify
+
     config = settings(ctx)
     secret = signing_secret(config)
     host, port = fake_address(config)

@@ -1,12 +1,14 @@
-"""The `konstruct` CLI run in-process (Typer's CliRunner) against the real proxy process."""
+"""The `konstruct` CLI against the real proxy process: in-process (Typer's CliRunner), or as
+its own process where what matters is what the process loads or shows on a terminal."""
 
+import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from cli.main import app
 from tests.bridge.conftest import Bridge, make_bridge_env, running_bridge
@@ -14,6 +16,8 @@ from tests.conftest import Services
 from tests.fakes.slack import SlackFake
 from tests.processes import free_port
 from tests.stack import ProxyServer
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -27,11 +31,21 @@ class Konstruct:
         runner = CliRunner()
         return runner.invoke(
             app,
-            ["--env-file", str(self.env_file), *args],
+            self.args(*args),
             input=input,
             env={**self.env, **env},
             catch_exceptions=False,
         )
+
+    def args(self, *args: str) -> list[str]:
+        return ["--env-file", str(self.env_file), *args]
+
+    def argv(self, *args: str) -> list[str]:
+        """The same command as a process of its own, as `.venv/bin/konstruct` runs it."""
+        return [sys.executable, "-m", "cli.main", *self.args(*args)]
+
+    def process_env(self, **env: str) -> dict[str, str]:
+        return {**os.environ, "PYTHONPATH": str(ROOT), **self.env, **env}
 
 
 @pytest.fixture

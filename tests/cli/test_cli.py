@@ -1,7 +1,11 @@
 """`konstruct` end to end: every command against the real proxy (and bridge), as a user runs it."""
 
 import json
+import os
+import pty
 import re
+import select
+import subprocess
 import time
 import uuid
 from typing import Any
@@ -10,12 +14,16 @@ import httpx
 import openai
 import pytest
 
+from proxy.config import LOCAL_MODEL_ALIAS
+from proxy.db.engine import Database
 from tests.bridge.conftest import SIGNING_SECRET
 from tests.cli.conftest import Konstruct, SimulatedSlack
 from tests.fakes.anthropic import AnthropicFake
 from tests.fakes.ollama import OllamaFake
 from tests.fakes.openai import OpenAIFake
-from tests.stack import ProxyServer, make_world
+from tests.fakes.slack import SlackFake
+from tests.processes import free_port
+from tests.stack import ProxyServer, make_world, spend
 
 pytestmark = pytest.mark.e2e
 
@@ -41,6 +49,12 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
+def table_rows(output: str) -> list[str]:
+    """The body lines of rich's table (its header is drawn with heavy lines): a row that
+    wrapped would take two."""
+    return [line for line in output.splitlines() if line.startswith("│")]
+
+
 def test_tenant_create_then_list_and_suspend(konstruct: Konstruct) -> None:
     slug = unique("cli")
     made = konstruct("tenant", "create", "CLI Corp", "--slug", slug, "--json")
@@ -48,20 +62,26 @@ def test_tenant_create_then_list_and_suspend(konstruct: Konstruct) -> None:
     tenant = json.loads(made.stdout)
     assert (tenant["slug"], tenant["name"], tenant["status"]) == (slug, "CLI Corp", "active")
 
-    listed = konstruct("tenant", "list", "--query", slug)
+    # An 80-column terminal: the row is one line, with the id's first 8 characters.
+    listed = konstruct("tenant", "list", "--query", slug, COLUMNS="80")
     assert listed.exit_code == 0, listed.output
-    row = next(line for line in listed.stdout.splitlines() if slug in line)
+    [row] = table_rows(listed.stdout)
+    assert slug in row
     assert "CLI Corp" in row
     assert "active" in row
-    assert tenant["id"] in row
+    assert f" {tenant['id'][:8]} " in row
+    assert tenant["id"] not in listed.stdout
     every = json.loads(konstruct("tenant", "list", "--json").stdout)
     assert tenant["id"] in [t["id"] for t in every]
 
-    suspended = konstruct("tenant", "suspend", slug)
+    # The short id as shown is what a command takes.
+    suspended = konstruct("tenant", "suspend", tenant["id"][:8])
     assert suspended.exit_code == 0, suspended.output
     assert f"tenant {slug} is now suspended" in suspended.stdout
     after = json.loads(konstruct("tenant", "list", "--query", slug, "--json").stdout)
     assert [t["status"] for t in after] == ["suspended"]
+    resumed = konstruct("tenant", "resume", slug)
+    assert f"tenant {slug} is now active" in resumed.stdout
 
 
 def test_api_errors_are_one_clear_line_and_a_failing_exit(konstruct: Konstruct) -> None:
@@ -99,8 +119,11 @@ def test_agent_and_key_work_with_the_openai_sdk_until_revoked(
     assert made.exit_code == 0, made.output
     agent = json.loads(made.stdout)
     assert (agent["slug"], agent["is_default"], agent["model_tier"]) == ("ada", True, "fast")
-    agents = konstruct("agent", "list", "--tenant", slug)
-    assert "Support lead" in agents.stdout
+    agents = konstruct("agent", "list", "--tenant", slug, COLUMNS="80")
+    [row] = table_rows(agents.stdout)
+    assert "Support lead" in row
+    assert f" {agent['id'][:8]} " in row
+    assert agent["id"] not in agents.stdout
 
     issued = konstruct("key", "issue", "--tenant", slug, "--name", "billing app", "--rpm", "60")
     assert issued.exit_code == 0, issued.output
@@ -144,6 +167,18 @@ def test_agent_and_key_work_with_the_openai_sdk_until_revoked(
             model="konstruct-fast", messages=[{"role": "user", "content": "still there?"}]
         )
 
+    spare = json.loads(konstruct("key", "issue", "-t", slug, "--name", "spare", "--json").stdout)
+    # Too wide for 80 columns: other cells fold, the short id and the prefix stay whole.
+    shown = konstruct("key", "list", "--tenant", slug, COLUMNS="80")
+    assert any(
+        f" {spare['id'][:8]} " in row and f" {spare['prefix']} " in row
+        for row in table_rows(shown.stdout)
+    ), shown.stdout
+    assert spare["id"] not in shown.stdout
+    by_short_id = konstruct("key", "revoke", "--tenant", slug, spare["id"][:8])
+    assert by_short_id.exit_code == 0, by_short_id.output
+    assert f"key {spare['prefix']} (spare) revoked" in by_short_id.stdout
+
 
 def test_chat_reads_piped_lines_and_revokes_its_temporary_key(
     konstruct: Konstruct, proxy: ProxyServer, providers: list[Any]
@@ -154,7 +189,9 @@ def test_chat_reads_piped_lines_and_revokes_its_temporary_key(
         input="What are your hours?\n\nAnd on Sundays?\n",
     )  # fmt: skip
     assert chat.exit_code == 0, chat.output
+    # Not a terminal: the answers and nothing else, no progress line on either stream.
     assert chat.stdout.splitlines() == [REPLY, REPLY]
+    assert chat.stderr == ""
     sent = user_messages(providers)
     assert "PERSONA-Chatty" in sent
     assert "And on Sundays?" in sent
@@ -162,6 +199,9 @@ def test_chat_reads_piped_lines_and_revokes_its_temporary_key(
     temporary = [k for k in keys if k["name"] == "konstruct chat (temporary)"]
     assert len(temporary) == 1
     assert temporary[0]["revoked_at"] is not None
+
+    by_short_id = konstruct("chat", "-t", world.slug, "-a", world.agent["id"][:8], input="Hi\n")
+    assert by_short_id.stdout.strip() == REPLY
 
     with_key = konstruct("chat", "--key", world.key, input="Hi\n")
     assert with_key.exit_code == 0
@@ -190,10 +230,6 @@ def test_doctor_names_the_broken_setting_and_its_fix(
     failed = lines.index(next(line for line in lines if line.startswith("FAIL REDIS_URL")))
     assert "redis-server --daemonize yes" in lines[failed + 1]
     assert "point REDIS_URL at a running server" in lines[failed + 1]
-
-    none = konstruct("doctor", OLLAMA_BASE_URL="", OPENAI_API_KEY="", ANTHROPIC_API_KEY="")
-    assert none.exit_code == 1
-    assert "FAIL providers: no model provider is configured" in none.stdout
 
 
 def test_login_session_replaces_the_master_key_until_logout(
@@ -287,3 +323,136 @@ def test_slack_connect_prints_the_install_link_or_connects_by_hand(
     connection = json.loads(made.stdout)
     assert connection["workspace_id"] == team
     assert connection["default_agent_id"] == world.agent["id"]
+
+
+def test_doctor_on_the_default_setup_says_the_local_model_serves_every_group(
+    konstruct: Konstruct, simulated_slack: SimulatedSlack, fake_slack: SlackFake
+) -> None:
+    # No provider key at all, as .env.example leaves it; everything else up and answering.
+    setup = {
+        "OLLAMA_BASE_URL": "",
+        "OPENAI_API_KEY": "",
+        "ANTHROPIC_API_KEY": "",
+        "KONSTRUCT_BRIDGE_URL": simulated_slack.bridge.url,
+        "SLACK_API_URL": fake_slack.api_url,
+        "AUTH_SECRET": "a-portal-secret-of-this-machine-only",
+    }
+    with OpenAIFake(models=[LOCAL_MODEL_ALIAS]) as local_model:
+        port = str(local_model.port)
+        shown = konstruct("doctor", LOCAL_MODEL_PORT=port, **setup)
+        findings = json.loads(konstruct("doctor", "--json", LOCAL_MODEL_PORT=port, **setup).stdout)
+    assert shown.exit_code == 0, shown.stdout
+    assert "no model provider is configured" not in shown.stdout
+    lines = shown.stdout.splitlines()
+    local = f"the local model {LOCAL_MODEL_ALIAS} (no provider is configured)"
+    assert f"ok   konstruct-fast: {local}" in lines
+    assert f"ok   konstruct-quality: {local}, then konstruct-fast" in lines
+    url = f"http://127.0.0.1:{port}/v1"
+    assert f"ok   local model: {LOCAL_MODEL_ALIAS} answers at {url}" in lines
+    assert [f["status"] for f in findings if f["status"] == "fail"] == []
+
+    # The local model server is not running: that fails, with how to start it.
+    down = konstruct("doctor", "--json", LOCAL_MODEL_PORT=str(free_port()), **setup)
+    assert down.exit_code == 1
+    [failed] = [f for f in json.loads(down.stdout) if f["status"] == "fail"]
+    assert failed["check"] == "local model"
+    assert "not reachable" in failed["detail"]
+    assert "`make up`" in failed["fix"]
+
+
+def cells(row: str) -> list[str]:
+    return [cell.strip() for cell in row.strip().strip("│").split("│")]
+
+
+async def test_usage_shows_money_as_plain_decimals(
+    konstruct: Konstruct, proxy: ProxyServer, owner_db: Database
+) -> None:
+    world = make_world(proxy, "Cents")
+    with proxy.admin() as admin:
+        limits = admin.put(f"/admin/tenants/{world.id}/limits", json={"monthly_budget_usd": "25"})
+        assert limits.status_code == 200, limits.text
+    # The local model's calls cost nothing; the API writes that zero as 0E-8.
+    await spend(owner_db, world.id, "0")
+    free = konstruct("usage", "--tenant", world.slug)
+    assert free.exit_code == 0, free.output
+    assert "E-" not in free.stdout
+    assert cells(table_rows(free.stdout)[0]) == ["1", "1", "1", "0.00"]
+    assert "budget: 0.00 USD spent this month of 25.00 (0%)" in free.stdout
+
+    await spend(owner_db, world.id, "0.000123")
+    tiny = konstruct("usage", "--tenant", world.slug)
+    assert cells(table_rows(tiny.stdout)[0]) == ["2", "2", "2", "0.000123"]
+    assert "budget: 0.000123 USD spent this month of 25.00 (0%)" in tiny.stdout
+
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\r")
+
+
+class Terminal:
+    """A process whose stdin, stdout and stderr are a pseudo-terminal, and what it showed
+    there, piece by piece, with when each piece came."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        primary, secondary = pty.openpty()
+        self.proc = subprocess.Popen(
+            argv, stdin=secondary, stdout=secondary, stderr=secondary, env=env
+        )
+        os.close(secondary)
+        self.fd = primary
+        self.pieces: list[tuple[float, str]] = []
+
+    def shown(self, upto: int | None = None) -> str:
+        return ANSI.sub("", "".join(text for _, text in self.pieces[:upto]))
+
+    def wait_for(self, text: str, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.shown():
+            left = deadline - time.monotonic()
+            assert left > 0, f"{text!r} never shown; the terminal shows {self.shown()[-600:]!r}"
+            ready, _, _ = select.select([self.fd], [], [], min(left, 0.1))
+            if ready:
+                try:
+                    data = os.read(self.fd, 4096)
+                except OSError:  # the process has exited and closed its end
+                    data = b""
+                if data:
+                    self.pieces.append((time.monotonic(), data.decode(errors="replace")))
+
+    def when_shown(self, text: str) -> float:
+        """When `text` was first on the terminal."""
+        return next(t for n, (t, _) in enumerate(self.pieces) if text in self.shown(n + 1))
+
+    def type(self, keys: str) -> None:
+        os.write(self.fd, keys.encode())
+
+    def close(self) -> int:
+        code = self.proc.wait(timeout=60)
+        os.close(self.fd)
+        return code
+
+
+def test_chat_on_a_terminal_shows_the_wait_then_streams_the_answer(
+    konstruct: Konstruct, proxy: ProxyServer, providers: list[Any]
+) -> None:
+    world = make_world(proxy, "Patient")
+    for fake in providers:
+        # 1.5 s before the first word, then four pieces 0.6 s apart.
+        fake.configure(delay_seconds=1.5, stream_chunks=4, stream_chunk_delay=0.6)
+    argv = konstruct.argv("chat", "--tenant", world.slug)
+    terminal = Terminal(argv, konstruct.process_env(TERM="xterm-256color"))
+    try:
+        terminal.wait_for("you>")
+        terminal.type("What are your hours?\n")
+        terminal.wait_for(REPLY)
+        terminal.type("\x04")  # Ctrl-D: the end of the conversation
+    finally:
+        code = terminal.close()
+    assert code == 0, terminal.shown()
+    shown = terminal.shown()
+    waited = {float(s) for s in re.findall(r"thinking… (\d+\.\d) s", shown)}
+    # The wait is counted as it goes, and it ends when the answer starts.
+    assert len(waited) >= 3, shown
+    assert max(waited) >= 1.0, shown
+    assert shown.rindex("thinking…") < shown.index(f"Ada> {REPLY[:9]}")
+    # Streamed: the first words were on screen well before the last one arrived.
+    assert terminal.when_shown("provider.") - terminal.when_shown("Our hours") >= 1.0
