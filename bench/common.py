@@ -64,6 +64,17 @@ def ms(seconds: float) -> float:
     return round(seconds * 1000, 3)
 
 
+def spread(per_round: Sequence[float], digits: int = 4) -> dict[str, float]:
+    """How a figure varied over the rounds of one run: one quiet round is not evidence."""
+    return {
+        "min": round(min(per_round), digits),
+        "p10": round(percentile(per_round, 10), digits),
+        "median": round(median(per_round), digits),
+        "p90": round(percentile(per_round, 90), digits),
+        "max": round(max(per_round), digits),
+    }
+
+
 def summary_ms(samples: Sequence[float]) -> dict[str, float]:
     """p50/p99/mean of samples in seconds, in milliseconds."""
     return {

@@ -1,8 +1,12 @@
-"""gateway_throughput_ratio and gateway_added_ms_p50: Konstruct's proxy against bare LiteLLM.
+"""The gateway against bare LiteLLM and against Portkey's open-source gateway.
 
-Both proxies serve the same `konstruct-fast` deployment (openai/gpt-4o-mini, max_retries 0)
-pointing at one fake OpenAI server (a standalone process, zero delay), with the same
-worker count and the same router settings:
+gateway_throughput_ratio and gateway_added_ms_p50 compare Konstruct's proxy with bare
+LiteLLM; gateway_vs_portkey_rps_ratio and gateway_vs_portkey_latency_ratio with Portkey's
+gateway, a real alternative a user would consider (no target: it is what building on
+LiteLLM costs). The two proxies serve the same `konstruct-fast` deployment
+(openai/gpt-4o-mini, max_retries 0) pointing at one fake OpenAI server (a standalone
+process, zero delay), with the same worker count and the same router settings; Portkey
+forwards to the same fake:
 
 - A, baseline: LiteLLM's own app (`uvicorn litellm.proxy.proxy_server:app`) with a config
   derived from ours minus everything Konstruct adds: no custom auth, no callbacks, no
@@ -10,11 +14,14 @@ worker count and the same router settings:
 - B: `python -m proxy.serve` with only OPENAI_* configured; a tenant, an agent and a key
   (rpm 1,000,000) made through the admin API; requests carry the tenant key and the
   `X-Konstruct-Agent` header, so custom auth, persona, usage logging and the limiter run.
+- C: Portkey's gateway (`bench/portkey.py`: `@portkey-ai/gateway`, pinned, one Node
+  process), told per request to use provider `openai` at the fake's URL.
 
-Both proxies are started once; only the one under load runs, the other is SIGSTOPped (2
-cores). Rounds alternate the order (A B, B A, ...). Throughput: a fixed number of requests
+Every arm is started once; only the one under load runs, the others are SIGSTOPped (2
+cores). Rounds rotate the order (A B C, B C A, ...). Throughput: a fixed number of requests
 at concurrency 20 after a warm-up; latency: serial requests after a warm-up, with the
-`x-litellm-overhead-duration-ms` header of each answer.
+`x-litellm-overhead-duration-ms` header of each answer (LiteLLM's arms). Every time is the
+client's wall clock.
 
 `gateway_throughput_ratio` is requests/s over every measured block of each arm (total
 requests / total seconds), i.e. each proxy's sustained throughput, stalls included. A bare
@@ -41,6 +48,7 @@ import aiohttp
 import httpx
 import yaml
 
+from bench import portkey
 from bench.common import (
     BENCH_REDIS_URL,
     MASTER_KEY,
@@ -56,12 +64,16 @@ from bench.common import (
     ms,
     percentile,
     result,
+    spread,
     summary_ms,
 )
 
 MODEL = "konstruct-fast"
 BODY = {"model": MODEL, "messages": [{"role": "user", "content": "Hello, who are you?"}]}
+# Portkey passes the model through: the one LiteLLM's konstruct-fast deployment asks for.
+PORTKEY_BODY = {**BODY, "model": "gpt-4o-mini"}
 CONCURRENCY = 20
+PROVIDER_KEY = "sk-bench-provider-key"
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,7 @@ class Target:
     child: Child
     url: str
     headers: dict[str, str]
+    body: dict[str, Any]
     throughput: list[float] = field(default_factory=list)  # req/s of each block
     requests: int = 0
     busy_seconds: float = 0.0
@@ -120,7 +133,7 @@ def _python() -> list[str]:
 
 
 def provider_env(fake_url: str) -> dict[str, str]:
-    return {"OPENAI_BASE_URL": f"{fake_url}/v1", "OPENAI_API_KEY": "sk-bench-provider-key"}
+    return {"OPENAI_BASE_URL": f"{fake_url}/v1", "OPENAI_API_KEY": PROVIDER_KEY}
 
 
 def bare_config(fake_url: str, target: Path) -> Path:
@@ -207,7 +220,7 @@ def make_tenant(url: str) -> tuple[str, str]:
 async def _one(session: aiohttp.ClientSession, target: Target) -> tuple[float, float | None]:
     t0 = time.perf_counter()
     async with session.post(
-        f"{target.url}/v1/chat/completions", json=BODY, headers=target.headers
+        f"{target.url}/v1/chat/completions", json=target.body, headers=target.headers
     ) as resp:
         payload = await resp.read()
         elapsed = time.perf_counter() - t0
@@ -254,6 +267,10 @@ async def serial(target: Target, requests: int, record: bool = True) -> None:
                     target.overhead_ms.append(over)
 
 
+# Where each arm answers 200 once it serves; Konstruct's proxies answer on /healthz.
+HEALTH = {"bare_litellm": "/health/liveliness", "portkey": "/"}
+
+
 def with_only(target: Target, work: Callable[[], None]) -> None:
     """Run `work` with this arm resumed; every other arm stays SIGSTOPped."""
     target.child.resume()
@@ -286,19 +303,19 @@ def measure_block(target: Target, sizes: Sizes) -> None:
 def compare(ctx: Context, workers: int, sizes: Sizes, fake_url: str) -> dict[str, Target]:
     """Start every arm together, then load one at a time (the others SIGSTOPped)."""
     admin_url, app_url = ctx.scratch_database()
-    children: dict[str, tuple[Child, str]] = {
-        "bare_litellm": start_bare(fake_url, workers),
-        "konstruct": start_konstruct(fake_url, workers, app_url, admin_url),
-    }
-    for variant in ctx.variants if workers == 1 else ():
-        children[f"konstruct_{variant}"] = start_konstruct(
-            fake_url, workers, app_url, admin_url, variant=variant
-        )
+    children: dict[str, tuple[Child, str]] = {}
     try:
+        if workers == 1:  # Portkey's gateway is one Node process
+            children["portkey"] = portkey.start()
+        children["bare_litellm"] = start_bare(fake_url, workers)
+        children["konstruct"] = start_konstruct(fake_url, workers, app_url, admin_url)
+        for variant in ctx.variants if workers == 1 else ():
+            children[f"konstruct_{variant}"] = start_konstruct(
+                fake_url, workers, app_url, admin_url, variant=variant
+            )
         t0 = time.monotonic()
         for name, (child, url) in children.items():
-            health = "/health/liveliness" if name == "bare_litellm" else "/healthz"
-            child.wait_healthy(url + health, timeout=240)
+            child.wait_healthy(url + HEALTH.get(name, "/healthz"), timeout=240)
         log(
             f"gateway: {workers} worker(s): {len(children)} proxies up in "
             f"{time.monotonic() - t0:.1f}s (started together)"
@@ -307,10 +324,13 @@ def compare(ctx: Context, workers: int, sizes: Sizes, fake_url: str) -> dict[str
         for name, (child, url) in children.items():
             if name == "bare_litellm":
                 headers = {"Authorization": f"Bearer {MASTER_KEY}"}
+            elif name == "portkey":
+                headers = portkey.headers(fake_url, PROVIDER_KEY)
             else:
                 key, agent_id = make_tenant(url)
                 headers = {"Authorization": f"Bearer {key}", "X-Konstruct-Agent": agent_id}
-            targets[name] = Target(name, child, url, headers)
+            body = PORTKEY_BODY if name == "portkey" else BODY
+            targets[name] = Target(name, child, url, headers, body)
             child.pause()
         order = list(targets.values())
         for target in order:
@@ -349,20 +369,23 @@ def _block_p50s(target: Target, block: int) -> list[float]:
 
 
 def _versus(arm: Target, bare: Target, sizes: Sizes) -> dict[str, Any]:
-    """Throughput ratio and added p50 of `arm` against the bare baseline."""
+    """Throughput ratio, added p50 and p50 ratio of `arm` against the baseline `bare`."""
     ratios = [a / b for b, a in zip(bare.throughput, arm.throughput, strict=True)]
-    added = [
-        a - b
-        for b, a in zip(
-            _block_p50s(bare, sizes.serial_block), _block_p50s(arm, sizes.serial_block), strict=True
-        )
-    ]
+    p50s = zip(
+        _block_p50s(bare, sizes.serial_block), _block_p50s(arm, sizes.serial_block), strict=True
+    )
+    added, latency_ratios = zip(*((a - b, a / b) for b, a in p50s), strict=True)
     return {
         "throughput_ratio": (arm.requests / arm.busy_seconds) / (bare.requests / bare.busy_seconds),
         "throughput_ratio_by_round": [round(r, 4) for r in ratios],
         "throughput_ratio_median_of_rounds": median(ratios),
+        "throughput_ratio_spread": spread(ratios),
         "added_ms_p50": median(arm.latencies) - median(bare.latencies),
         "added_ms_p50_by_round": [ms(x) for x in added],
+        "added_ms_p50_spread": spread([ms(x) for x in added], 3),
+        "latency_ratio_p50": median(arm.latencies) / median(bare.latencies),
+        "latency_ratio_by_round": [round(r, 4) for r in latency_ratios],
+        "latency_ratio_spread": spread(latency_ratios),
     }
 
 
@@ -373,8 +396,9 @@ def run(ctx: Context) -> list[Result]:
         targets = compare(ctx, 1, sizes, fake_url)
     finally:
         fake.stop()
-    bare, kon = targets["bare_litellm"], targets["konstruct"]
+    bare, kon, pk = targets["bare_litellm"], targets["konstruct"], targets["portkey"]
     versus = _versus(kon, bare, sizes)
+    vs_portkey = _versus(kon, pk, sizes)
     common: dict[str, Any] = {
         "workers": 1,
         "rounds": sizes.rounds,
@@ -409,6 +433,7 @@ def run(ctx: Context) -> list[Result]:
             "all measured seconds of each arm), same fake backend, same worker count",
             ratio_by_round=versus["throughput_ratio_by_round"],
             ratio_median_of_rounds=round(versus["throughput_ratio_median_of_rounds"], 4),
+            spread=versus["throughput_ratio_spread"],
             konstruct_rps=round(kon.requests / kon.busy_seconds, 1),
             bare_litellm_rps=round(bare.requests / bare.busy_seconds, 1),
             requests_per_arm=kon.requests,
@@ -425,7 +450,8 @@ def run(ctx: Context) -> list[Result]:
             target="<= 2",
             what="p50 serial latency of Konstruct minus p50 of bare LiteLLM",
             added_ms_p50_by_round=versus["added_ms_p50_by_round"],
-            latency_ratio_p50=round(median(kon.latencies) / median(bare.latencies), 4),
+            spread=versus["added_ms_p50_spread"],
+            latency_ratio_p50=round(versus["latency_ratio_p50"], 4),
             konstruct=_latency_context(kon),
             bare_litellm=_latency_context(bare),
             overhead_header_p50_ms={
@@ -436,6 +462,39 @@ def run(ctx: Context) -> list[Result]:
             serial_warmup=sizes.serial_warmup,
             **common,
             **diagnostics,
+        ),
+        result(
+            "gateway_vs_portkey_rps_ratio",
+            round(vs_portkey["throughput_ratio"], 4),
+            "ratio",
+            what="Konstruct proxy req/s / Portkey gateway req/s (all measured requests / all "
+            "measured seconds of each arm), same fake backend, concurrency 20, no target",
+            ratio_by_round=vs_portkey["throughput_ratio_by_round"],
+            ratio_median_of_rounds=round(vs_portkey["throughput_ratio_median_of_rounds"], 4),
+            spread=vs_portkey["throughput_ratio_spread"],
+            konstruct_rps=round(kon.requests / kon.busy_seconds, 1),
+            portkey_rps=round(pk.requests / pk.busy_seconds, 1),
+            bare_litellm_rps=round(bare.requests / bare.busy_seconds, 1),
+            portkey_version=portkey.VERSION,
+            requests_per_arm=pk.requests,
+            block_requests=sizes.block_requests,
+            concurrency=CONCURRENCY,
+            **common,
+        ),
+        result(
+            "gateway_vs_portkey_latency_ratio",
+            round(vs_portkey["latency_ratio_p50"], 4),
+            "ratio",
+            what="p50 serial latency of Konstruct / p50 serial latency of Portkey's gateway, "
+            "no target",
+            ratio_by_round=vs_portkey["latency_ratio_by_round"],
+            spread=vs_portkey["latency_ratio_spread"],
+            added_ms_p50=ms(vs_portkey["added_ms_p50"]),
+            konstruct=_latency_context(kon),
+            portkey=_latency_context(pk),
+            portkey_version=portkey.VERSION,
+            serial_requests_per_arm=len(pk.latencies),
+            **common,
         ),
     ]
 

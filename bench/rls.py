@@ -31,7 +31,7 @@ import asyncpg
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bench.common import Context, Result, log, median, ms, result, summary_ms
+from bench.common import Context, Result, log, median, ms, result, spread, summary_ms
 from proxy.db.engine import Database
 from proxy.db.tables import agents, messages
 
@@ -415,13 +415,26 @@ def run(ctx: Context) -> list[Result]:
     def ratios(groups: dict[str, dict[str, list[float]]], base: str) -> dict[str, float]:
         return {q: round(median(arms["rls"]) / median(arms[base]), 4) for q, arms in groups.items()}
 
+    def ratios_by_round(groups: dict[str, dict[str, list[float]]]) -> dict[str, list[float]]:
+        """Per batch of BATCH samples (a round: every arm ran on the same targets)."""
+        return {
+            q: [
+                median(arms["rls"][i : i + BATCH]) / median(arms["owner"][i : i + BATCH])
+                for i in range(0, len(arms["rls"]), BATCH)
+            ]
+            for q, arms in groups.items()
+        }
+
     per_query = ratios(txn, "owner")
+    txn_rounds, only_rounds = ratios_by_round(txn), ratios_by_round(only)
     vs_set_config = ratios(txn, "owner_set_config")
     only_ratio = ratios(only, "owner")
     setconfig_cost = {
         q: ms(median(arms["owner_set_config"]) - median(arms["owner"])) for q, arms in txn.items()
     }
     common = {
+        "rounds": len(txn_rounds[next(iter(txn_rounds))]),
+        "round_size": BATCH,
         "tenants": tenants,
         "rows_per_tenant": {"agents": AGENTS_PER_TENANT, "messages": MESSAGES_PER_TENANT},
         "iterations_per_arm": {q: len(arms["rls"]) for q, arms in txn.items()},
@@ -439,6 +452,9 @@ def run(ctx: Context) -> list[Result]:
             "/ owner with explicit tenant_id predicate; worst of the two queries",
             worst_query=worst,
             ratio_by_query=per_query,
+            ratio_by_round=[round(x, 4) for x in txn_rounds[worst]],
+            spread=spread(txn_rounds[worst]),
+            spread_by_query={q: spread(v) for q, v in txn_rounds.items()},
             rls_ms={q: summary_ms(arms["rls"]) for q, arms in txn.items()},
             owner_ms={q: summary_ms(arms["owner"]) for q, arms in txn.items()},
             owner_with_set_config_ms={
@@ -467,6 +483,9 @@ def run(ctx: Context) -> list[Result]:
             "(RLS predicate cost only); worst of the two queries",
             worst_query=worst_only,
             ratio_by_query=only_ratio,
+            ratio_by_round=[round(x, 4) for x in only_rounds[worst_only]],
+            spread=spread(only_rounds[worst_only]),
+            spread_by_query={q: spread(v) for q, v in only_rounds.items()},
             rls_ms={q: summary_ms(arms["rls"]) for q, arms in only.items()},
             owner_ms={q: summary_ms(arms["owner"]) for q, arms in only.items()},
             **common,

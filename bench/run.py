@@ -42,8 +42,19 @@ class Benchmark:
 # The registry, in run order. `--only` takes a key here or any name a benchmark produces.
 BENCHMARKS: dict[str, Benchmark] = {
     "rls_overhead": Benchmark("bench.rls:run", ("rls_overhead", "rls_overhead_query_only")),
-    "gateway": Benchmark("bench.gateway:run", ("gateway_throughput_ratio", "gateway_added_ms_p50")),
+    "gateway": Benchmark(
+        "bench.gateway:run",
+        (
+            "gateway_throughput_ratio",
+            "gateway_added_ms_p50",
+            "gateway_vs_portkey_rps_ratio",
+            "gateway_vs_portkey_latency_ratio",
+        ),
+    ),
     "slack_ack": Benchmark("bench.slack_ack:run", ("slack_ack_p99_ms", "slack_ack_ratio")),
+    "local_model": Benchmark(
+        "bench.local_model:run", ("local_model_added_ms_p50", "local_model_stream_ratio")
+    ),
 }
 
 

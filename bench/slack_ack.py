@@ -55,6 +55,7 @@ from bench.common import (
     ms,
     percentile,
     result,
+    spread,
 )
 from bridge.queue import job_id_for
 
@@ -414,6 +415,7 @@ def run(ctx: Context) -> list[Result]:
             ms(p99),
             "ms",
             target=f"<= {TARGET_P99_MS:g}",
+            spread={k: ms(v) for k, v in spread(bridge.round_p99s, 6).items()},
             **bridge_ctx,
             unique_events=len(bridge.event_ids),
             jobs=jobs["jobs"],
@@ -430,6 +432,7 @@ def run(ctx: Context) -> list[Result]:
             target=f"<= {TARGET_RATIO:g}",
             what="median over rounds of bridge p99 / bare bolt p99 in the same round",
             ratio_by_round=[round(x, 4) for x in round_ratios],
+            spread=spread(round_ratios),
             ratio_pooled=round(p99 / bare_p99, 4),
             bridge_p99_ms=ms(p99),
             bare_bolt_p99_ms=ms(bare_p99),
