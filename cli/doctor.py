@@ -237,14 +237,15 @@ def check_providers(config: "Settings", env: dict[str, str]) -> list[Finding]:
     from proxy.config import LOCAL_MODEL_ALIAS, SOURCE, needs_local_model, resolve
 
     logging.getLogger("konstruct.config").setLevel(logging.ERROR)
+    # As proxy/settings.py's local_model_url: the local model listens on loopback only.
     local_url = f"http://127.0.0.1:{config.local_model_port}/v1"
     resolved = resolve(yaml.safe_load(SOURCE.read_text()), env, local_url)
     local = needs_local_model(env)
+    served_locally = f"the local model {LOCAL_MODEL_ALIAS} (no provider is configured)"
     routes: dict[str, list[str]] = {}
     for deployment in resolved["model_list"]:
-        model = str(deployment["litellm_params"]["model"])
         routes.setdefault(deployment["model_name"], []).append(
-            f"the local model {LOCAL_MODEL_ALIAS} (no provider is configured)" if local else model
+            served_locally if local else str(deployment["litellm_params"]["model"])
         )
     fallbacks = {
         group: targets
