@@ -52,6 +52,7 @@ BENCHMARKS: dict[str, Benchmark] = {
         ),
     ),
     "slack_ack": Benchmark("bench.slack_ack:run", ("slack_ack_p99_ms", "slack_ack_ratio")),
+    "cli": Benchmark("bench.cli:run", ("cli_help_seconds", "cli_list_seconds")),
     "local_model": Benchmark(
         "bench.local_model:run", ("local_model_added_ms_p50", "local_model_stream_ratio")
     ),
