@@ -9,8 +9,9 @@ Three commands, each a fresh process, wall time from spawn to exit:
 
 Rounds run the three in turn, the order rotating, so the machine's load falls on each alike.
 Each result is the median over the rounds in seconds (the issue's targets are wall time on
-these machines), with the baseline's median, the median of the per-round ratios to the
-baseline and the spread (min, max, every round) in the context.
+these machines), with its spread (min/p10/median/p90/max) and every round, the baseline's
+median and spread, and the median and spread of the per-round ratios to the baseline in the
+context.
 """
 
 import subprocess
@@ -34,6 +35,7 @@ from bench.common import (
     log,
     median,
     result,
+    spread,
 )
 
 FULL_ROUNDS, QUICK_ROUNDS = 15, 3
@@ -73,14 +75,16 @@ def wall_seconds(argv: list[str], env: dict[str, str]) -> float:
     return seconds
 
 
-def spread(samples: list[float], baseline: list[float]) -> dict[str, Any]:
+def figures(samples: list[float], baseline: list[float]) -> dict[str, Any]:
+    """A command's context: its spread over the rounds, and against the baseline's."""
     ratios = [a / b for a, b in zip(samples, baseline, strict=True)]
     return {
-        "min_s": round(min(samples), 3),
-        "max_s": round(max(samples), 3),
+        "spread": spread(samples, digits=3),
         "by_round_s": [round(x, 3) for x in samples],
         "python_pass_seconds": round(median(baseline), 3),
+        "python_pass_spread": spread(baseline, digits=3),
         "ratio_to_python": round(median(ratios), 2),
+        "ratio_to_python_spread": spread(ratios, digits=2),
     }
 
 
@@ -135,7 +139,7 @@ def run(ctx: Context) -> list[Result]:
             "s",
             target=f"<= {target:g}",
             command=f"konstruct {' '.join(args)}",
-            **spread(samples[name], baseline),
+            **figures(samples[name], baseline),
             rounds=rounds,
             tenants_listed=TENANTS,
             method=method,
