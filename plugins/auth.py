@@ -12,12 +12,11 @@ from datetime import UTC, datetime
 
 from fastapi import Request
 from litellm.proxy._types import LitellmUserRoles, ProxyException, UserAPIKeyAuth
-from litellm.proxy.common_utils.http_parsing_utils import _read_request_body
 from opentelemetry import trace
 
 from plugins.contracts import services
-from plugins.persona import check_request_fields
 from policies.limits import MODEL_TIER_GROUPS, BudgetState, budget_state
+from policies.tenant_surface import LITELLM_ALLOWED_ROUTES
 from telemetry.tracing import TENANT_ID
 
 log = logging.getLogger("konstruct.auth")
@@ -36,9 +35,9 @@ def _reject(status: int, code: str, message: str) -> ProxyException:
     )
 
 
-async def user_api_key_auth(request: Request, api_key: str) -> UserAPIKeyAuth:
+async def user_api_key_auth(request: Request, api_key: str) -> UserAPIKeyAuth:  # noqa: ARG001
     try:
-        return await _authenticate(request, api_key)
+        return await _authenticate(api_key)
     except ProxyException:
         raise
     except Exception as exc:  # LiteLLM would turn anything else into a misleading 500/401
@@ -52,7 +51,7 @@ async def user_api_key_auth(request: Request, api_key: str) -> UserAPIKeyAuth:
         ) from exc
 
 
-async def _authenticate(request: Request, api_key: str) -> UserAPIKeyAuth:
+async def _authenticate(api_key: str) -> UserAPIKeyAuth:
     gateway = services()
     if api_key and hmac.compare_digest(api_key.encode(), gateway.master_key.encode()):
         return UserAPIKeyAuth(api_key=hash_key(api_key), user_role=LitellmUserRoles.PROXY_ADMIN)
@@ -67,9 +66,6 @@ async def _authenticate(request: Request, api_key: str) -> UserAPIKeyAuth:
         raise _reject(401, "unauthorized", "This API key has expired.")
     if grant.tenant_status != "active":
         raise _reject(403, "forbidden", "This tenant is suspended; contact your administrator.")
-    if request.method == "POST":
-        # LiteLLM parsed and cached the body already; this is the client's own, unmodified.
-        check_request_fields(await _read_request_body(request))
     state = BudgetState.OK
     if grant.monthly_budget_usd is not None:
         spent = await gateway.spent_this_month(grant.tenant_id)
@@ -89,7 +85,9 @@ async def _authenticate(request: Request, api_key: str) -> UserAPIKeyAuth:
         rpm_limit=grant.rpm_limit,
         tpm_limit=grant.tpm_limit,
         models=ALLOWED_MODEL_GROUPS,
-        allowed_routes=["llm_api_routes"],
+        # The firewall (plugins/firewall.py) routes only the tenant surface; LiteLLM's own
+        # route check holds the same line should anything reach it.
+        allowed_routes=list(LITELLM_ALLOWED_ROUTES),
         metadata={
             "konstruct_tenant_id": str(grant.tenant_id),
             "konstruct_key_id": str(grant.key_id),

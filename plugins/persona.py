@@ -1,14 +1,12 @@
 """Persona hook: the agent named in `X-Konstruct-Agent` speaks, on its model tier.
 
-Also the gate for request fields a tenant must never set (provider endpoints and
-credentials, mock responses, our own metadata keys), and the budget-aware downgrade of
-`konstruct-quality` to `konstruct-fast` near the end of a tenant's budget.
+Also the budget-aware downgrade of `konstruct-quality` to `konstruct-fast` near the end of
+a tenant's budget. Which request fields a tenant may set is the firewall's (plugins/firewall.py).
 """
 
 from typing import Any
 from uuid import UUID
 
-from fastapi import HTTPException
 from litellm.integrations.custom_logger import CustomLogger
 from litellm.proxy._types import ProxyException, UserAPIKeyAuth
 
@@ -16,37 +14,6 @@ from plugins.contracts import services
 from policies.limits import MODEL_TIER_GROUPS, BudgetState, degrade_model_group
 
 AGENT_HEADER = "x-konstruct-agent"
-FORBIDDEN_FIELDS = frozenset(
-    {
-        "api_base",
-        "base_url",
-        "api_key",
-        "api_version",
-        "organization",
-        "user_config",
-        "mock_response",
-        "mock_tool_calls",
-        "mock_testing_fallbacks",
-        "mock_testing_rate_limit_error",
-        "litellm_credential_name",
-        "aws_access_key_id",
-        "vertex_credentials",
-        "custom_llm_provider",
-        "model_list",
-        "fallbacks",
-    }
-)
-OUR_METADATA_PREFIX = "konstruct_"
-
-
-def _invalid(message: str, param: str) -> ProxyException:
-    return ProxyException(
-        message=message,
-        type="invalid_request_error",
-        param=param,
-        code=422,
-        openai_code="validation_error",
-    )
 
 
 def _not_found(message: str) -> ProxyException:
@@ -65,18 +32,6 @@ def _header(data: dict[str, Any], name: str) -> str | None:
         if key.lower() == name:
             return str(value)
     return None
-
-
-def check_request_fields(body: dict[str, Any]) -> None:
-    """Refuse fields that would let a tenant pick endpoints, credentials or our metadata."""
-    for field in sorted(FORBIDDEN_FIELDS & body.keys()):
-        raise _invalid(f"'{field}' cannot be set by API clients.", field)
-    for bucket in ("metadata", "litellm_metadata"):
-        value = body.get(bucket)
-        if isinstance(value, dict):
-            for key in value:
-                if str(key).startswith(OUR_METADATA_PREFIX) or key.startswith("user_api_key"):
-                    raise _invalid(f"metadata key '{key}' is reserved.", f"{bucket}.{key}")
 
 
 def ask_for_stream_usage(data: dict[str, Any]) -> None:
@@ -125,21 +80,6 @@ class PersonaHook(CustomLogger):
             metadata["konstruct_degraded_from"] = requested
         ask_for_stream_usage(data)
         return data
-
-    async def async_post_call_failure_hook(
-        self,
-        request_data: dict[str, Any],  # noqa: ARG002
-        original_exception: Exception,
-        user_api_key_dict: UserAPIKeyAuth,  # noqa: ARG002
-        traceback_str: str | None = None,  # noqa: ARG002
-    ) -> HTTPException | None:
-        # LiteLLM refuses client-side endpoints/credentials itself, before our auth runs,
-        # with a bare ValueError that would surface as a 500: make it the documented 422.
-        message = str(original_exception)
-        if isinstance(original_exception, ValueError) and "not allowed in request body" in message:
-            field = message.split(":", 1)[-1].strip().split(" ", 1)[0]
-            return HTTPException(status_code=422, detail=f"'{field}' cannot be set by API clients.")
-        return None
 
     async def async_post_call_response_headers_hook(
         self,

@@ -8,10 +8,12 @@ from fastapi import FastAPI
 from litellm.proxy.proxy_server import app as litellm_app
 
 from plugins.contracts import bind
+from plugins.firewall import TenantSurface
 from proxy.agents.endpoints import router as agents
 from proxy.api.errors import install_error_handlers
 from proxy.api.health import router as health
 from proxy.audit.endpoints import router as audit
+from proxy.config import model_groups
 from proxy.connections.endpoints import router as connections
 from proxy.gateway import GatewayServices
 from proxy.internal.endpoints import router as internal
@@ -43,5 +45,12 @@ bind(gateway)
 
 app: FastAPI = litellm_app
 mount(app, runtime)
+served = model_groups()
+app.add_middleware(
+    TenantSurface,
+    master_key=get_settings().konstruct_master_key.get_secret_value(),
+    chat_models=served["chat"],
+    embedding_models=served["embedding"],
+)
 wrap_lifespan(app, gateway)
 trace_requests(app, get_settings())

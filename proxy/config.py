@@ -72,6 +72,16 @@ def local_deployments(groups: list[str], api_base: str) -> list[dict[str, Any]]:
     ]
 
 
+def model_groups(source: Path = SOURCE) -> dict[str, frozenset[str]]:
+    """The model groups of the config by what they serve: "embedding" for groups whose
+    deployments say `model_info.mode: embedding`, "chat" for the rest."""
+    groups: dict[str, set[str]] = {"chat": set(), "embedding": set()}
+    for deployment in yaml.safe_load(source.read_text()).get("model_list", []):
+        mode = deployment.get("model_info", {}).get("mode")
+        groups["embedding" if mode == "embedding" else "chat"].add(deployment["model_name"])
+    return {mode: frozenset(names) for mode, names in groups.items()}
+
+
 def resolve(
     config: dict[str, Any], environ: dict[str, str], local_model_url: str | None = None
 ) -> dict[str, Any]:

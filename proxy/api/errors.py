@@ -112,6 +112,15 @@ async def _proxy_exception(request: Request, exc: Exception) -> Response:
         return response
     body = json.loads(bytes(response.body))
     stated = str(exc.openai_code or "")
+    if response.status_code == 401 and (not stated or stated.isdigit()):
+        # Not our key check (its 401s carry a word code): a provider refused the platform's
+        # own credentials. The caller's key is fine, so no 401 for the caller.
+        body = error_body(
+            "The model provider is unavailable right now; try again later.",
+            "api_error",
+            "unavailable",
+        )
+        return JSONResponse(body, status_code=503)
     if response.status_code == 422:
         body["error"]["type"] = "invalid_request_error"
     if not stated or stated.isdigit():
