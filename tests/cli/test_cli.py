@@ -422,13 +422,17 @@ class Terminal:
         """When `text` was first on the terminal."""
         return next(t for n, (t, _) in enumerate(self.pieces) if text in self.shown(n + 1))
 
-    def type(self, keys: str) -> None:
+    def press(self, keys: str) -> None:
         os.write(self.fd, keys.encode())
 
-    def close(self) -> int:
-        code = self.proc.wait(timeout=60)
+    def __enter__(self) -> "Terminal":
+        return self
+
+    def __exit__(self, failed: type[BaseException] | None, *_: object) -> None:
+        if failed is not None or self.proc.poll() is None:
+            self.proc.kill()  # a test that failed midway leaves it waiting for input
+        self.proc.wait(timeout=60)
         os.close(self.fd)
-        return code
 
 
 def test_chat_on_a_terminal_shows_the_wait_then_streams_the_answer(
@@ -439,14 +443,12 @@ def test_chat_on_a_terminal_shows_the_wait_then_streams_the_answer(
         # 1.5 s before the first word, then four pieces 0.6 s apart.
         fake.configure(delay_seconds=1.5, stream_chunks=4, stream_chunk_delay=0.6)
     argv = konstruct.argv("chat", "--tenant", world.slug)
-    terminal = Terminal(argv, konstruct.process_env(TERM="xterm-256color"))
-    try:
+    with Terminal(argv, konstruct.process_env(TERM="xterm-256color")) as terminal:
         terminal.wait_for("you>")
-        terminal.type("What are your hours?\n")
+        terminal.press("What are your hours?\n")
         terminal.wait_for(REPLY)
-        terminal.type("\x04")  # Ctrl-D: the end of the conversation
-    finally:
-        code = terminal.close()
+        terminal.press("\x04")  # Ctrl-D: the end of the conversation
+        code = terminal.proc.wait(timeout=60)
     assert code == 0, terminal.shown()
     shown = terminal.shown()
     waited = {float(s) for s in re.findall(r"thinking… (\d+\.\d) s", shown)}
