@@ -1,6 +1,7 @@
 """The running stack for end-to-end tests: a real proxy process (2 workers) with fake providers."""
 
 import asyncio
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from policies.redis_keys import monthly_spend_key
 from proxy.db.engine import Database
 from tests.conftest import TEST_REDIS_URL, Services
 from tests.fakes.anthropic import AnthropicFake
+from tests.fakes.fixtures import ANTHROPIC_PLATFORM_KEY, OPENAI_PLATFORM_KEY
 from tests.fakes.ollama import OllamaFake
 from tests.fakes.openai import OpenAIFake
 from tests.processes import Process, free_port
@@ -57,9 +59,9 @@ def proxy_env(
         "KONSTRUCT_LOGIN_ATTEMPTS_PER_MINUTE": "5",
         "OLLAMA_BASE_URL": fake_ollama_session.url,
         "ANTHROPIC_BASE_URL": fake_anthropic_session.url,
-        "ANTHROPIC_API_KEY": "sk-ant-test-provider-key",
+        "ANTHROPIC_API_KEY": ANTHROPIC_PLATFORM_KEY,
         "OPENAI_BASE_URL": f"{fake_openai_session.url}/v1",
-        "OPENAI_API_KEY": "sk-test-openai-provider-key",
+        "OPENAI_API_KEY": OPENAI_PLATFORM_KEY,
         "LITELLM_LOCAL_MODEL_COST_MAP": "True",
     }
 
@@ -151,3 +153,21 @@ async def usage_rows(
             return [(row[0], row[1], row[2], row[3]) for row in rows]
         await asyncio.sleep(0.1)
     return []
+
+
+def wait_until_answering(proxy: ProxyServer, key: str, timeout: float = 60) -> None:
+    """Wait until konstruct-fast answers again: deployments a test made fail are cooled down
+    by the router for a while, and the next test must not inherit that."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = httpx.post(
+            f"{proxy.url}/v1/chat/completions",
+            headers={"Authorization": f"Bearer {key}"},
+            json={"model": "konstruct-fast", "messages": [{"role": "user", "content": "ping"}]},
+            timeout=60,
+        )
+        if answer.status_code == 200:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the gateway still answers {answer.status_code}: {answer.text}")
+        time.sleep(0.5)

@@ -110,10 +110,17 @@ class Bridge:
         return httpx.post(f"{self.url}/slack/events", content=body, headers=headers, timeout=30)
 
     def deliver(
-        self, team_id: str, event: dict[str, Any], event_id: str | None = None, **headers: str
+        self,
+        team_id: str,
+        event: dict[str, Any],
+        event_id: str | None = None,
+        installed_team: str | None = None,
+        **headers: str,
     ) -> tuple[httpx.Response, str]:
-        """Send one Events API callback, signed as Slack signs it."""
+        """Send one Events API callback, signed as Slack signs it. `installed_team` (Slack
+        Connect) is the installation in `authorizations` when it is not `team_id`'s."""
         event_id = event_id or slack_id("Ev")
+        authorized = installed_team or team_id
         body = json.dumps(
             {
                 "token": "legacy-verification-token",
@@ -123,7 +130,16 @@ class Bridge:
                 "type": "event_callback",
                 "event_id": event_id,
                 "event_time": int(time.time()),
-                "authorizations": [{"team_id": team_id, "user_id": "UBOT", "is_bot": True}],
+                "is_ext_shared_channel": authorized != team_id,
+                "authorizations": [
+                    {
+                        "enterprise_id": None,
+                        "team_id": authorized,
+                        "user_id": "UBOT",
+                        "is_bot": True,
+                        "is_enterprise_install": False,
+                    }
+                ],
             }
         ).encode()
         return self.post(body, {**sign(body), **headers}), event_id

@@ -41,6 +41,8 @@ async def redis(services: Services) -> AsyncIterator[Redis]:
 
 @pytest.fixture
 def place(fake_slack: SlackFake) -> Place:
+    fake_slack.install_workspace("T0STREAM", TOKEN)
+    fake_slack.share_channel(CHANNEL, "T0STREAM")
     return Place(slack_client(Settings(slack_api_url=fake_slack.api_url), TOKEN), CHANNEL, THREAD)
 
 

@@ -1,8 +1,24 @@
 """Fake Anthropic Messages API: ``POST /v1/messages`` (plain and SSE streaming).
 
-Point LiteLLM at it with ``model="anthropic/claude-…"``, ``api_base=fake.url`` and any
-``api_key``. The key arrives as ``x-api-key``; ``anthropic-version`` is required like
-the real API (knob ``require_version``).
+Point LiteLLM at it with ``model="anthropic/claude-…"`` (one of ``models``) and
+``api_base=fake.url``.
+
+It refuses what api.anthropic.com refuses, with the shapes its errors page documents
+(https://docs.anthropic.com/en/api/errors: ``{"type": "error", "error": {"type", "message"}}``
+with 400 ``invalid_request_error``, 401 ``authentication_error``, 403 ``permission_error``,
+404 ``not_found_error``, 413 ``request_too_large``, 429 ``rate_limit_error``, 500
+``api_error``, 529 ``overloaded_error``):
+
+- a path other than ``/v1/messages`` (``/messages`` included): 404 ``not_found_error``;
+- no ``anthropic-version`` header: 400 (knob ``require_version``);
+- a key other than ``required_key`` in ``x-api-key`` (a Bearer token is no API key): 401;
+- no ``max_tokens``: 400 ``max_tokens: Field required``; a message whose text is empty (a
+  string ``""`` or a text block with ``""``, e.g. a file shared without a caption): 400
+  ``text content blocks must be non-empty``;
+- a model id not in ``models``: 404 ``not_found_error``, ``model: <id>``;
+- ``stream_error_after``: after that many deltas the stream carries ``event: error`` with
+  ``overloaded_error`` and ends, as the streaming docs describe for an overload mid-answer
+  (https://docs.anthropic.com/en/docs/build-with-claude/streaming#error-events).
 
 Run standalone: ``python -m tests.fakes.anthropic --port 0 --ready-file PATH``.
 """
@@ -17,8 +33,8 @@ from typing import Any, ClassVar
 from tests.fakes.base import Recorded, Response, json_response, run_standalone
 from tests.fakes.llm_base import LLMFakeServer
 
-MESSAGES_PATHS = frozenset({"/v1/messages", "/messages"})
-COUNT_TOKENS_PATHS = frozenset({"/v1/messages/count_tokens", "/messages/count_tokens"})
+MESSAGES_PATH = "/v1/messages"
+COUNT_TOKENS_PATH = "/v1/messages/count_tokens"
 
 _ERROR_TYPES: dict[int, str] = {
     400: "invalid_request_error",
@@ -48,7 +64,13 @@ class AnthropicFake(LLMFakeServer):
     name: ClassVar[str] = "anthropic"
     provider: ClassVar[str] = "anthropic"
     KNOBS: ClassVar[dict[str, Any]] = {
-        "models": ["claude-3-5-haiku-20241022", "claude-sonnet-4-20250514"],
+        # The ids (aliases included) litellm_config.yaml asks for, and their snapshots.
+        "models": [
+            "claude-3-5-haiku-latest",
+            "claude-3-5-haiku-20241022",
+            "claude-sonnet-4-5",
+            "claude-sonnet-4-5-20250929",
+        ],
         # Answer 400 when the anthropic-version header is missing, like the real API.
         "require_version": True,
     }
@@ -56,10 +78,30 @@ class AnthropicFake(LLMFakeServer):
     require_version: bool
 
     def is_model_call(self, rec: Recorded) -> bool:
-        return rec.method == "POST" and rec.path in MESSAGES_PATHS
+        return rec.method == "POST" and rec.path == MESSAGES_PATH
 
     def key_of(self, rec: Recorded) -> str | None:
-        return rec.headers.get("x-api-key") or rec.bearer
+        return rec.headers.get("x-api-key")
+
+    def invalid_request(self, rec: Recorded) -> Response | None:
+        body: dict[str, Any] = rec.json
+        if "max_tokens" not in body:
+            return self.error_response(400, "max_tokens: Field required")
+        for index, message in enumerate(body.get("messages") or []):
+            content = message.get("content") if isinstance(message, dict) else None
+            blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
+            for block_index, block in enumerate(blocks or []):
+                empty = isinstance(block, dict) and block.get("type") == "text"
+                if empty and not block.get("text"):
+                    return self.error_response(
+                        400,
+                        f"messages.{index}.content.{block_index}.text: "
+                        "text content blocks must be non-empty",
+                    )
+        return None
+
+    def unknown_model_response(self, model: str) -> Response:
+        return self.error_response(404, f"model: {model}")
 
     def system_prompt_of(self, rec: Recorded) -> str | None:
         body = rec.json if isinstance(rec.json, dict) else {}
@@ -80,9 +122,9 @@ class AnthropicFake(LLMFakeServer):
             if self.require_version and "anthropic-version" not in rec.headers:
                 return self.error_response(400, "anthropic-version: header is required")
             return self.gate(rec) or self._message(rec)
-        if rec.method == "POST" and rec.path in COUNT_TOKENS_PATHS:
+        if rec.method == "POST" and rec.path == COUNT_TOKENS_PATH:
             return json_response({"input_tokens": self.prompt_tokens})
-        if rec.method == "GET" and rec.path in ("/v1/models", "/models"):
+        if rec.method == "GET" and rec.path == "/v1/models":
             data = [
                 {
                     "type": "model",
@@ -100,7 +142,7 @@ class AnthropicFake(LLMFakeServer):
                     "last_id": data[-1]["id"] if data else None,
                 }
             )
-        return self.error_response(404, f"Not found: {rec.method} {rec.path}")
+        return self.error_response(404, "Not Found")
 
     def _message(self, rec: Recorded) -> Response:
         body: dict[str, Any] = rec.json
@@ -162,7 +204,8 @@ class AnthropicFake(LLMFakeServer):
                 },
             )
             yield event("ping", {"type": "ping"})
-            for piece in self.split_reply(text):
+            pieces, fails = self.stream_pieces(text)
+            for piece in pieces:
                 yield event(
                     "content_block_delta",
                     {
@@ -171,6 +214,9 @@ class AnthropicFake(LLMFakeServer):
                         "delta": {"type": "text_delta", "text": piece},
                     },
                 )
+            if fails:
+                yield event("error", anthropic_error_body(529, "Overloaded"))
+                return
             yield event("content_block_stop", {"type": "content_block_stop", "index": 0})
             yield event(
                 "message_delta",

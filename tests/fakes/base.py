@@ -106,6 +106,9 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     stream: Iterable[bytes] | None = None
     chunk_delay: float = 0.0
+    # After the stream's last chunk, drop the connection instead of ending the body: what a
+    # client sees when a provider dies mid-answer.
+    drop_connection: bool = False
 
 
 def json_response(
@@ -270,6 +273,10 @@ class _Handler(BaseHTTPRequestHandler):
                     continue
                 self.wfile.write(f"{len(chunk):X}\r\n".encode() + chunk + b"\r\n")
                 self.wfile.flush()
+            if response.drop_connection:
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
@@ -280,7 +287,9 @@ class FakeServer:
     """Base of every fake: start/stop, recording, knobs, control endpoints.
 
     Subclasses set ``name``, extend ``KNOBS`` (knob name -> default) and implement
-    :meth:`handle`. Knobs are plain instance attributes.
+    :meth:`handle`. Knobs are plain instance attributes. Knobs given to the constructor are
+    this server's baseline: :meth:`reset` returns to them (e.g. the session fakes' required
+    keys), not to the class defaults.
     """
 
     name: ClassVar[str] = "fake"
@@ -306,8 +315,10 @@ class FakeServer:
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._connections: set[socket.socket] = set()
+        self._baseline: dict[str, Any] = {}
         self._apply_defaults()
         self.configure(**knobs)
+        self._baseline = copy.deepcopy(knobs)
 
     # ----------------------------------------------------------------- lifecycle
     def start(self) -> Self:
@@ -409,7 +420,7 @@ class FakeServer:
             self._requests.clear()
 
     def reset(self) -> None:
-        """``clear()`` and restore every knob to its default."""
+        """``clear()`` and restore every knob to its baseline (constructor knobs, else default)."""
         with self._lock:
             self.clear()
             self._apply_defaults()
@@ -425,6 +436,8 @@ class FakeServer:
     def _apply_defaults(self) -> None:
         for name, default in self.knob_defaults().items():
             setattr(self, name, copy.deepcopy(default))
+        for name, value in self._baseline.items():
+            setattr(self, name, self.coerce_knob(name, copy.deepcopy(value)))
 
     def configure(self, **knobs: Any) -> Self:
         """Set knobs by name (unknown names raise ``ValueError``)."""

@@ -5,6 +5,10 @@ for the whole run, handy for processes started once per session) and a function-
 fixture (``fake_<name>``) that hands out that same server, reset (requests and state
 cleared, every knob back to its default) before and after each test.
 
+The session servers require the platform's provider keys (``OPENAI_PLATFORM_KEY``,
+``ANTHROPIC_PLATFORM_KEY``: what tests/stack.py hands the proxy), as the real services do;
+``reset()`` keeps that requirement.
+
 Use them from a conftest with ``from tests.fakes.fixtures import *  # noqa: F403`` or by
 listing ``"tests.fakes.fixtures"`` in the root conftest's ``pytest_plugins``.
 """
@@ -20,6 +24,10 @@ from tests.fakes.ollama import OllamaFake
 from tests.fakes.openai import OpenAIFake
 from tests.fakes.otlp import OTLPFake
 from tests.fakes.slack import SlackFake
+
+# The platform's provider accounts in the suite: the proxy is given these, the fakes demand them.
+OPENAI_PLATFORM_KEY = "sk-test-openai-provider-key"
+ANTHROPIC_PLATFORM_KEY = "sk-ant-test-provider-key"
 
 __all__ = [
     "fake_anthropic",
@@ -37,13 +45,13 @@ __all__ = [
 
 @pytest.fixture(scope="session")
 def fake_openai_session() -> Iterator[OpenAIFake]:
-    with OpenAIFake() as fake:
+    with OpenAIFake(required_key=OPENAI_PLATFORM_KEY) as fake:
         yield fake
 
 
 @pytest.fixture(scope="session")
 def fake_anthropic_session() -> Iterator[AnthropicFake]:
-    with AnthropicFake() as fake:
+    with AnthropicFake(required_key=ANTHROPIC_PLATFORM_KEY) as fake:
         yield fake
 
 

@@ -1,4 +1,5 @@
-"""What the three LLM provider fakes share: reply text, token counts, streaming split."""
+"""What the three LLM provider fakes share: reply text, token counts, streaming split, and the
+checks every real provider makes before it answers (key, request shape, model id)."""
 
 from __future__ import annotations
 
@@ -22,12 +23,19 @@ class LLMFakeServer(FakeServer):
         "echo_system": False,
         # If set, calls whose key differs answer 401 in the provider's shape.
         "required_key": None,
+        # model id -> HTTP status: calls for that model always fail with it (so one model
+        # group can fail while another, on the same provider, answers).
+        "fail_models": {},
+        # If set, a stream fails after this many content deltas, in the provider's own way
+        # (Anthropic `event: error`, OpenAI a dropped connection, Ollama an `error` line).
+        "stream_error_after": None,
         # Streaming: how many content deltas, and seconds between chunks.
         "stream_chunks": 4,
         "stream_chunk_delay": 0.0,
         # Seconds put in Retry-After on a 429 (None = no header).
         "retry_after": 1,
-        # Models listed by the provider's list endpoint.
+        # Models the provider serves (its list endpoint); any other id answers the provider's
+        # "model not found".
         "models": [],
     }
 
@@ -36,6 +44,8 @@ class LLMFakeServer(FakeServer):
     completion_tokens: int
     echo_system: bool
     required_key: str | None
+    fail_models: dict[str, int]
+    stream_error_after: int | None
     stream_chunks: int
     stream_chunk_delay: float
     retry_after: float | None
@@ -52,6 +62,26 @@ class LLMFakeServer(FakeServer):
     def key_of(self, rec: Recorded) -> str | None:
         return rec.bearer
 
+    def model_of(self, rec: Recorded) -> str:
+        body = rec.json if isinstance(rec.json, dict) else {}
+        return str(body.get("model") or "")
+
+    def serves(self, model: str) -> bool:
+        return model in self.models
+
+    def invalid_request(self, rec: Recorded) -> Response | None:
+        """The provider's 400 for a request it refuses as malformed, else None."""
+        del rec
+        return None
+
+    def unknown_model_response(self, model: str) -> Response:
+        raise NotImplementedError
+
+    def coerce_knob(self, name: str, value: Any) -> Any:
+        if name == "fail_models":
+            return {str(k): int(v) for k, v in dict(value or {}).items()}
+        return super().coerce_knob(name, value)
+
     # ---------------------------------------------------------------- helpers
     @property
     def default_reply(self) -> str:
@@ -63,6 +93,13 @@ class LLMFakeServer(FakeServer):
             system = self.system_prompt_of(rec)
             reply = f"{reply}\n\nSystem prompt: {system if system is not None else '(none)'}"
         return reply
+
+    def stream_pieces(self, text: str) -> tuple[list[str], bool]:
+        """The deltas to stream, and whether the stream must then fail (``stream_error_after``)."""
+        pieces = self.split_reply(text)
+        if self.stream_error_after is None:
+            return pieces, False
+        return pieces[: max(0, int(self.stream_error_after))], True
 
     def split_reply(self, text: str) -> list[str]:
         """Split text into at most ``stream_chunks`` non-empty pieces that join back to it."""
@@ -103,10 +140,19 @@ class LLMFakeServer(FakeServer):
         return {}
 
     def gate(self, rec: Recorded) -> Response | None:
-        """Delay, key check and scripted failure for a model call; None = answer normally."""
+        """Delay, the provider's own checks in its order (key, request, model), then scripted
+        failures, for a model call; None = answer normally."""
         self.wait_delay()
         if self.required_key is not None and self.key_of(rec) != self.required_key:
             return self.error_response(401)
+        invalid = self.invalid_request(rec)
+        if invalid is not None:
+            return invalid
+        model = self.model_of(rec)
+        if not self.serves(model):
+            return self.unknown_model_response(model)
+        if model in self.fail_models:
+            return self.error_response(self.fail_models[model])
         status = self.consume_failure()
         if status is not None:
             return self.error_response(status)

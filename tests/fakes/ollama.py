@@ -2,8 +2,19 @@
 ``/api/tags``, ``/api/show``, ``/api/version``, ``GET /`` and the OpenAI-compatible
 ``/v1/chat/completions`` that real Ollama also serves.
 
-Point LiteLLM at it with ``model="ollama_chat/llama3"`` and ``api_base=fake.url``.
-Like real Ollama, ``stream`` defaults to true when the request omits it.
+Point LiteLLM at it with ``model="ollama_chat/<one of models>"`` and ``api_base=fake.url``.
+Like real Ollama, ``stream`` defaults to true when the request omits it, and it has no key.
+
+It refuses what a real Ollama refuses, in the shapes of its API docs
+(https://github.com/ollama/ollama/blob/main/docs/api.md: errors are ``{"error": "<text>"}``
+with an HTTP status):
+
+- a model that is not pulled (not in ``models``; ``llama3`` means ``llama3:latest``): 404
+  ``{"error": "model 'x' not found"}``;
+- a path it does not serve (``/chat/completions`` without ``/v1``): 404
+  ``404 page not found`` in plain text;
+- ``stream_error_after``: after that many NDJSON lines a line ``{"error": "..."}`` ends the
+  stream, HTTP status still 200, which is how Ollama reports an error mid-stream.
 
 Run standalone: ``python -m tests.fakes.ollama --port 0 --ready-file PATH``.
 """
@@ -19,11 +30,12 @@ from tests.fakes.base import Recorded, Response, json_response, run_standalone, 
 from tests.fakes.llm_base import LLMFakeServer
 from tests.fakes.openai import (
     CHAT_PATHS,
-    MODELS_PATHS,
+    MODELS_PATH,
     chat_completion_response,
     models_response,
     openai_error_body,
     system_prompt_of_chat,
+    unknown_model_body,
 )
 
 NATIVE_PATHS = frozenset({"/api/chat", "/api/generate"})
@@ -43,7 +55,8 @@ class OllamaFake(LLMFakeServer):
     name: ClassVar[str] = "ollama"
     provider: ClassVar[str] = "ollama"
     KNOBS: ClassVar[dict[str, Any]] = {
-        "models": ["llama3:latest", "llama3.2:latest"],
+        # What litellm_config.yaml asks for, and `llama3` for short examples.
+        "models": ["llama3.2:1b", "llama3.1:8b", "llama3:latest"],
         # Reported by /api/show as <family>.context_length.
         "context_length": 8192,
     }
@@ -67,12 +80,18 @@ class OllamaFake(LLMFakeServer):
         ]
         return "\n".join(texts) if texts else None
 
+    def serves(self, model: str) -> bool:
+        return bool(model) and _tag(model) in {_tag(m) for m in self.models}
+
     def error_response(self, status: int, message: str | None = None) -> Response:
         return json_response(
             {"error": message or f"fake-ollama error (status {status})"},
             status=status,
             headers=self.retry_headers(status),
         )
+
+    def unknown_model_response(self, model: str) -> Response:
+        return self.error_response(404, f"model '{model}' not found")
 
     def handle(self, rec: Recorded) -> Response:
         path = rec.path.rstrip("/") or "/"
@@ -86,11 +105,14 @@ class OllamaFake(LLMFakeServer):
             if not isinstance(rec.json, dict):
                 return self._openai_error(400)
             self.wait_delay()
-            status = self.consume_failure()
+            model = self.model_of(rec)
+            if not self.serves(model):
+                return json_response(unknown_model_body(model), status=404)
+            status = self.fail_models.get(model) or self.consume_failure()
             if status is not None:
                 return self._openai_error(status)
             return chat_completion_response(self, rec)
-        if rec.method == "GET" and path in MODELS_PATHS:
+        if rec.method == "GET" and path == MODELS_PATH:
             return models_response(self.models, "library")
         if rec.method == "GET" and path == "/api/tags":
             return json_response({"models": [self._model_entry(m) for m in self.models]})
@@ -103,6 +125,8 @@ class OllamaFake(LLMFakeServer):
             name = str(body.get("model") or body.get("name") or "")
             if not name:
                 return self.error_response(400, "model is required")
+            if not self.serves(name):
+                return self.unknown_model_response(name)
             return json_response(self._show(name))
         return text_response("404 page not found", status=404)
 
@@ -185,8 +209,13 @@ class OllamaFake(LLMFakeServer):
             return json_response(piece_obj(text, done=True))
 
         def lines() -> Iterator[bytes]:
-            for piece in self.split_reply(text):
+            pieces, fails = self.stream_pieces(text)
+            for piece in pieces:
                 yield (json.dumps(piece_obj(piece, done=False)) + "\n").encode()
+            if fails:
+                failure = {"error": "an error was encountered while running the model"}
+                yield (json.dumps(failure) + "\n").encode()
+                return
             yield (json.dumps(piece_obj("", done=True)) + "\n").encode()
 
         return Response(

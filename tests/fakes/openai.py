@@ -1,7 +1,18 @@
 """Fake OpenAI API: ``/v1/chat/completions`` (plain and SSE streaming), ``/v1/models``.
 
-Point the OpenAI SDK at ``fake.url + "/v1"``, LiteLLM at ``api_base=fake.url + "/v1"``
-(``/chat/completions`` without ``/v1`` is accepted too).
+Point the OpenAI SDK at ``fake.url + "/v1"``, LiteLLM at ``api_base=fake.url + "/v1"``.
+
+It refuses what api.openai.com refuses, with the bodies its error-codes guide documents
+(https://platform.openai.com/docs/guides/error-codes; every error is
+``{"error": {"message", "type", "param", "code"}}``):
+
+- a path it does not serve, ``/chat/completions`` without ``/v1`` included: 404
+  ``invalid_request_error``, message ``Invalid URL (POST /chat/completions)``, code null;
+- a key other than ``required_key`` in ``Authorization: Bearer``: 401 ``invalid_api_key``;
+- a model id not in ``models``: 404 ``model_not_found``, "The model `x` does not exist or
+  you do not have access to it.";
+- ``stream_error_after``: the SSE stream stops after that many deltas and the connection is
+  dropped (no finish chunk, no ``[DONE]``), as when the service fails mid-answer.
 
 Run standalone: ``python -m tests.fakes.openai --port 0 --ready-file PATH``.
 """
@@ -17,8 +28,8 @@ from typing import Any, ClassVar
 from tests.fakes.base import Recorded, Response, json_response, run_standalone
 from tests.fakes.llm_base import LLMFakeServer
 
-CHAT_PATHS = frozenset({"/v1/chat/completions", "/chat/completions"})
-MODELS_PATHS = frozenset({"/v1/models", "/models"})
+CHAT_PATHS = frozenset({"/v1/chat/completions"})
+MODELS_PATH = "/v1/models"
 
 _ERRORS: dict[int, tuple[str, str | None, str]] = {
     400: ("invalid_request_error", None, "Invalid request."),
@@ -34,16 +45,29 @@ _ERRORS: dict[int, tuple[str, str | None, str]] = {
 }
 
 
-def openai_error_body(status: int, message: str | None = None) -> dict[str, Any]:
-    etype, code, default_message = _ERRORS.get(status, ("api_error", None, "Error."))
+def openai_error_body(
+    status: int, message: str | None = None, code: str | None = ""
+) -> dict[str, Any]:
+    """OpenAI's error body; ``code=""`` means the status's usual code."""
+    etype, usual_code, default_message = _ERRORS.get(status, ("api_error", None, "Error."))
     return {
         "error": {
             "message": message or f"{default_message} (fake-openai, status {status})",
             "type": etype,
             "param": None,
-            "code": code,
+            "code": usual_code if code == "" else code,
         }
     }
+
+
+def unknown_model_body(model: str) -> dict[str, Any]:
+    return openai_error_body(
+        404, f"The model `{model}` does not exist or you do not have access to it."
+    )
+
+
+def invalid_url_body(rec: Recorded) -> dict[str, Any]:
+    return openai_error_body(404, f"Invalid URL ({rec.method} {rec.path})", code=None)
 
 
 def system_prompt_of_chat(rec: Recorded) -> str | None:
@@ -61,7 +85,9 @@ def chat_completion_response(fake: LLMFakeServer, rec: Recorded) -> Response:
     body = rec.json if isinstance(rec.json, dict) else {}
     model = str(body.get("model") or "gpt-fake")
     text = fake.reply_for(rec)
-    completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
+    # `response_id` set: every answer carries that id (a provider may repeat ids; the
+    # gateway must not take them for its own call ids).
+    completion_id = fake.knobs().get("response_id") or f"chatcmpl-{uuid.uuid4().hex[:24]}"
     created = int(time.time())
     usage = {
         "prompt_tokens": fake.prompt_tokens,
@@ -89,6 +115,7 @@ def chat_completion_response(fake: LLMFakeServer, rec: Recorded) -> Response:
             },
             headers=headers,
         )
+    pieces, fails = fake.stream_pieces(text)
     options = body.get("stream_options")
     include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
 
@@ -116,10 +143,12 @@ def chat_completion_response(fake: LLMFakeServer, rec: Recorded) -> Response:
                 }
             ]
         )
-        for piece in fake.split_reply(text):
+        for piece in pieces:
             yield chunk(
                 [{"index": 0, "delta": {"content": piece}, "logprobs": None, "finish_reason": None}]
             )
+        if fails:
+            return
         yield chunk([{"index": 0, "delta": {}, "logprobs": None, "finish_reason": "stop"}])
         if include_usage:
             yield chunk([], usage)
@@ -130,6 +159,7 @@ def chat_completion_response(fake: LLMFakeServer, rec: Recorded) -> Response:
         headers=headers,
         stream=events(),
         chunk_delay=fake.stream_chunk_delay,
+        drop_connection=fails,
     )
 
 
@@ -150,7 +180,7 @@ class OpenAIFake(LLMFakeServer):
 
     name: ClassVar[str] = "openai"
     provider: ClassVar[str] = "openai"
-    KNOBS: ClassVar[dict[str, Any]] = {"models": ["gpt-4o-mini", "gpt-4o"]}
+    KNOBS: ClassVar[dict[str, Any]] = {"models": ["gpt-4o-mini", "gpt-4o"], "response_id": None}
 
     def is_model_call(self, rec: Recorded) -> bool:
         return rec.method == "POST" and rec.path in CHAT_PATHS
@@ -163,20 +193,24 @@ class OpenAIFake(LLMFakeServer):
             openai_error_body(status, message), status=status, headers=self.retry_headers(status)
         )
 
+    def unknown_model_response(self, model: str) -> Response:
+        return json_response(unknown_model_body(model), status=404)
+
     def handle(self, rec: Recorded) -> Response:
         if self.is_model_call(rec):
             if not isinstance(rec.json, dict):
                 return self.error_response(400, "We could not parse the JSON body of your request.")
             return self.gate(rec) or chat_completion_response(self, rec)
-        if rec.method == "GET" and rec.path in MODELS_PATHS:
+        if rec.method == "GET" and rec.path == MODELS_PATH:
             return models_response(self.models, "fake-openai")
-        for prefix in MODELS_PATHS:
-            if rec.method == "GET" and rec.path.startswith(prefix + "/"):
-                model_id = rec.path[len(prefix) + 1 :]
-                return json_response(
-                    {"id": model_id, "object": "model", "created": 1700000000, "owned_by": "fake"}
-                )
-        return self.error_response(404, f"Invalid URL ({rec.method} {rec.path})")
+        if rec.method == "GET" and rec.path.startswith(MODELS_PATH + "/"):
+            model_id = rec.path[len(MODELS_PATH) + 1 :]
+            if not self.serves(model_id):
+                return self.unknown_model_response(model_id)
+            return json_response(
+                {"id": model_id, "object": "model", "created": 1700000000, "owned_by": "fake"}
+            )
+        return json_response(invalid_url_body(rec), status=404)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,34 @@ token comes from ``Authorization: Bearer`` (or a ``token`` parameter).
 Every API call is recorded as a :class:`SlackCall`; messages are kept so tests can
 assert on what a person would finally see (:meth:`SlackFake.thread_view`).
 
+It refuses what Slack refuses, with the error codes of each method's reference page
+(https://docs.slack.dev/reference/methods/<method>, "Errors"; every answer is HTTP 200
+``{"ok": false, "error": "<code>"}`` except rate limits, HTTP 429 with ``Retry-After``):
+
+- a token Slack never issued (not minted by ``oauth.v2.access``, installed with
+  :meth:`SlackFake.install_workspace` or listed in ``tokens``): ``invalid_auth``; no token:
+  ``not_authed``; a revoked one: ``token_revoked``. Tokens belong to one workspace.
+- a channel the token's workspace cannot see (never seeded there, see ``add_message`` and
+  ``share_channel``; another workspace's channel included): ``channel_not_found``; posting
+  where the bot is no member (``channels={id: {"is_member": False}}``): ``not_in_channel``;
+- ``text`` over 40,000 characters: ``msg_too_long`` (chat.postMessage: "text ... truncated
+  at 40,000 characters", error ``msg_too_long``); ``markdown_text`` over 12,000 characters
+  (the documented limit of that field on chat.postMessage/update and the stream methods,
+  which name no error of their own): ``msg_too_long`` too;
+- ``chat.startStream`` without ``thread_ts`` (a stream is always a thread reply):
+  ``invalid_thread_ts``; in a channel without ``recipient_user_id``/``recipient_team_id``:
+  ``missing_recipient_user_id``/``missing_recipient_team_id``;
+- ``chat.postMessage`` more often than about once a second per channel, bursts allowed
+  (https://docs.slack.dev/apis/web-api/rate-limits, "Posting messages"): HTTP 429
+  ``ratelimited`` with ``Retry-After`` (knobs ``post_message_per_second``,
+  ``post_message_burst``; a burst of None turns it off).
+
+``oauth.v2.access`` answers like Slack for workspace installs and, with an ``enterprise``
+in the code's spec, for Enterprise Grid: ``enterprise: {id, name}``, and for an org-wide
+install (``is_enterprise_install: true``) ``team: null``
+(https://docs.slack.dev/enterprise/developing-for-enterprise-orgs, the oauth.v2.access
+response of an organization-wide app).
+
 Run standalone: ``python -m tests.fakes.slack --port 0 --ready-file PATH``.
 """
 
@@ -14,6 +42,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
 import threading
 import time
@@ -38,6 +67,10 @@ _JSON_CT = "application/json; charset=utf-8"
 
 # Methods that need no token.
 _NO_AUTH = frozenset({"oauth.v2.access", "oauth.access", "api.test"})
+
+# Documented limits: chat.postMessage's `text`, and `markdown_text` wherever it is taken.
+TEXT_LIMIT = 40_000
+MARKDOWN_TEXT_LIMIT = 12_000
 
 DEFAULT_SCOPE = (
     "app_mentions:read,assistant:write,channels:history,channels:read,chat:write,"
@@ -180,15 +213,16 @@ class SlackFake(FakeServer):
         "disabled_methods": set(),
         # method -> error: that method answers {"ok": false, "error": error} (e.g. missing_scope).
         "method_errors": {},
-        # OAuth code -> {"team_id", "team_name", "user_id"?, "scope"?} or just a team id.
-        # Codes are single-use, like Slack's.
+        # OAuth code -> {"team_id", "team_name", "user_id"?, "scope"?, "enterprise"?: {"id",
+        # "name"}, "is_enterprise_install"?} or just a team id. Codes are single-use, like Slack's.
         "oauth_codes": {},
         # If set, oauth.v2.access checks them (invalid_client_id / bad_client_secret).
         "oauth_client_id": None,
         "oauth_client_secret": None,
-        # Pre-known tokens -> {"team_id", "team_name", "bot_user_id"?, "bot_id"?}.
+        # Pre-known tokens -> {"team_id"?, "team_name"?, "bot_user_id"?, "bot_id"?}; fields left
+        # out come from the knobs below. Any token Slack did not issue is `invalid_auth`.
         "tokens": {},
-        # The workspace any other token belongs to.
+        # The defaults of a pre-known token's workspace.
         "team_id": "T0FAKE",
         "team_name": "Fake Workspace",
         "bot_user_id": "UFAKEBOT",
@@ -200,6 +234,9 @@ class SlackFake(FakeServer):
         "channels": {},
         # chat.startStream outside a DM needs recipient_user_id and recipient_team_id.
         "stream_requires_recipient": True,
+        # chat.postMessage per channel: a bucket of `burst` posts refilled at this rate.
+        "post_message_per_second": 1.0,
+        "post_message_burst": 5,
     }
 
     invalid_tokens: set[str]
@@ -220,6 +257,8 @@ class SlackFake(FakeServer):
     users: dict[str, dict[str, Any]]
     channels: dict[str, dict[str, Any]]
     stream_requires_recipient: bool
+    post_message_per_second: float
+    post_message_burst: int | None
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, **knobs: Any) -> None:
         self._state_lock = threading.RLock()
@@ -227,7 +266,12 @@ class SlackFake(FakeServer):
         self._messages: dict[tuple[str, str], SlackMessage] = {}
         self._statuses: dict[tuple[str, str], list[tuple[float, str]]] = {}
         self._ephemeral: list[dict[str, Any]] = []
+        # token -> its workspace (installed or minted by oauth.v2.access)
         self._minted: dict[str, Team] = {}
+        # channel -> the workspaces that can see it
+        self._channel_teams: dict[str, set[str]] = {}
+        # channel -> (tokens left in its chat.postMessage bucket, when it was last filled)
+        self._post_buckets: dict[str, tuple[float, float]] = {}
         self._used_codes: set[str] = set()
         self._revoked: set[str] = set()
         self._last_ts_us = 0
@@ -256,6 +300,8 @@ class SlackFake(FakeServer):
             self._statuses.clear()
             self._ephemeral.clear()
             self._minted.clear()
+            self._channel_teams.clear()
+            self._post_buckets.clear()
             self._used_codes.clear()
             self._revoked.clear()
 
@@ -339,7 +385,31 @@ class SlackFake(FakeServer):
         msg.edits.append((time.time(), text))
         with self._state_lock:
             self._messages[(channel, ts)] = msg
+        self.share_channel(channel, msg.team_id or self.team_id)
         return ts
+
+    def install_workspace(
+        self,
+        team_id: str,
+        token: str,
+        bot_user_id: str | None = None,
+        team_name: str | None = None,
+        bot_id: str | None = None,
+    ) -> None:
+        """The app installed in a workspace: Slack issued `token` for it (idempotent)."""
+        with self._state_lock:
+            self._minted[token] = {
+                "team_id": team_id,
+                "team_name": team_name or f"Workspace {team_id}",
+                "bot_user_id": bot_user_id or f"UBOT{team_id}",
+                "bot_id": bot_id or f"B{team_id}",
+            }
+
+    def share_channel(self, channel: str, *team_ids: str) -> None:
+        """Make a channel visible to these workspaces (one for a plain channel, several for a
+        Slack Connect channel)."""
+        with self._state_lock:
+            self._channel_teams.setdefault(channel, set()).update(team_ids)
 
     def next_ts(self) -> str:
         """A new unique, increasing Slack timestamp like ``1700000000.000100``."""
@@ -349,7 +419,8 @@ class SlackFake(FakeServer):
             us = self._last_ts_us
         return f"{us // 1_000_000}.{us % 1_000_000:06d}"
 
-    def team_for(self, token: str | None) -> Team:
+    def team_for(self, token: str | None) -> Team | None:
+        """The workspace a token was issued for; None for a token Slack never issued."""
         if token is not None:
             with self._state_lock:
                 minted = self._minted.get(token)
@@ -364,12 +435,49 @@ class SlackFake(FakeServer):
                     "bot_user_id": str(known.get("bot_user_id") or f"UBOT{team_id}"),
                     "bot_id": str(known.get("bot_id") or f"B{team_id}"),
                 }
-        return {
-            "team_id": self.team_id,
-            "team_name": self.team_name,
-            "bot_user_id": self.bot_user_id,
-            "bot_id": self.bot_id,
-        }
+        return None
+
+    def _visible_channel(self, call: SlackCall, team: Team, name: str = "channel") -> str:
+        """The channel a call names, if the token's workspace can see it."""
+        channel = self._dm_channel(self._require(call, name, "channel_not_found"))
+        if channel in self.channels:
+            return channel
+        with self._state_lock:
+            if channel.startswith("D") and channel not in self._channel_teams:
+                # A DM opens on first use (chat.postMessage to a user id, conversations.open).
+                self._channel_teams[channel] = {team["team_id"]}
+            visible = team["team_id"] in self._channel_teams.get(channel, set())
+        if not visible:
+            raise SlackError("channel_not_found")
+        return channel
+
+    def _check_member(self, channel: str) -> None:
+        if self.channels.get(channel, {}).get("is_member") is False:
+            raise SlackError("not_in_channel")
+
+    @staticmethod
+    def _check_lengths(call: SlackCall) -> None:
+        text, markdown = call.params.get("text"), call.params.get("markdown_text")
+        if isinstance(text, str) and len(text) > TEXT_LIMIT:
+            raise SlackError("msg_too_long")
+        if isinstance(markdown, str) and len(markdown) > MARKDOWN_TEXT_LIMIT:
+            raise SlackError("msg_too_long")
+
+    def _post_allowed(self, channel: str) -> float:
+        """Take one post from the channel's bucket: 0 if allowed, else seconds to wait."""
+        burst = self.post_message_burst
+        if burst is None:
+            return 0.0
+        rate = max(float(self.post_message_per_second), 1e-6)
+        now = time.monotonic()
+        with self._state_lock:
+            tokens, filled = self._post_buckets.get(channel, (float(burst), now))
+            tokens = min(float(burst), tokens + (now - filled) * rate)
+            if tokens >= 1:
+                self._post_buckets[channel] = (tokens - 1, now)
+                return 0.0
+            self._post_buckets[channel] = (tokens, now)
+        return (1 - tokens) / rate
 
     # ----------------------------------------------------------------- HTTP
     def control_extra(self, action: str, rec: Recorded) -> Response | None:
@@ -443,24 +551,33 @@ class SlackFake(FakeServer):
             return 200, {"ok": False, "error": "unknown_method"}, {}
         if call.method in self.method_errors:
             return 200, {"ok": False, "error": self.method_errors[call.method]}, {}
-        team = self.team_for(call.token)
-        call.team_id = team["team_id"]
+        found = self.team_for(call.token)
+        team: Team = found or {
+            "team_id": self.team_id,
+            "team_name": self.team_name,
+            "bot_user_id": self.bot_user_id,
+            "bot_id": self.bot_id,
+        }
         if call.method not in _NO_AUTH:
             if not call.token:
                 return 200, {"ok": False, "error": "not_authed"}, {}
-            if call.token in self.invalid_tokens:
+            if found is None or call.token in self.invalid_tokens:
                 return 200, {"ok": False, "error": "invalid_auth"}, {}
             with self._state_lock:
                 revoked = call.token in self._revoked
             if revoked:
                 return 200, {"ok": False, "error": "token_revoked"}, {}
+            call.team_id = team["team_id"]
         try:
             if call.method == "oauth.v2.access":
                 body = self._oauth_v2_access(call, rec)
             else:
                 body = handler(self, call, team)
         except SlackError as err:
-            return err.status, {"ok": False, "error": err.error, **err.extra}, {}
+            extra = dict(err.extra)
+            retry_after = extra.pop("retry_after", None)
+            headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+            return err.status, {"ok": False, "error": err.error, **extra}, headers
         return 200, {"ok": True, **body}, {}
 
     # ----------------------------------------------------------------- methods
@@ -494,7 +611,12 @@ class SlackFake(FakeServer):
         }
 
     def _post_message(self, call: SlackCall, team: Team) -> dict[str, Any]:
-        channel = self._dm_channel(self._require(call, "channel", "channel_not_found"))
+        channel = self._visible_channel(call, team)
+        self._check_member(channel)
+        self._check_lengths(call)
+        wait = self._post_allowed(channel)
+        if wait > 0:
+            raise SlackError("ratelimited", status=429, retry_after=max(1, math.ceil(wait)))
         text = call.params.get("text") or call.params.get("markdown_text")
         blocks = _maybe_json(call.params.get("blocks"))
         attachments = call.params.get("attachments")
@@ -518,8 +640,8 @@ class SlackFake(FakeServer):
         return {"channel": channel, "ts": msg.ts, "message": msg.to_api()}
 
     def _update(self, call: SlackCall, team: Team) -> dict[str, Any]:
-        del team
-        channel = self._require(call, "channel", "channel_not_found")
+        channel = self._visible_channel(call, team)
+        self._check_lengths(call)
         ts = self._require(call, "ts", "message_not_found")
         with self._state_lock:
             msg = self._get_message(channel, ts)
@@ -535,8 +657,7 @@ class SlackFake(FakeServer):
         return {"channel": channel, "ts": ts, "text": text, "message": api}
 
     def _delete(self, call: SlackCall, team: Team) -> dict[str, Any]:
-        del team
-        channel = self._require(call, "channel", "channel_not_found")
+        channel = self._visible_channel(call, team)
         ts = self._require(call, "ts", "message_not_found")
         with self._state_lock:
             msg = self._get_message(channel, ts)
@@ -544,8 +665,7 @@ class SlackFake(FakeServer):
         return {"channel": channel, "ts": ts}
 
     def _post_ephemeral(self, call: SlackCall, team: Team) -> dict[str, Any]:
-        del team
-        channel = self._require(call, "channel", "channel_not_found")
+        channel = self._visible_channel(call, team)
         user = self._require(call, "user", "user_not_in_channel")
         ts = self.next_ts()
         with self._state_lock:
@@ -555,8 +675,7 @@ class SlackFake(FakeServer):
         return {"message_ts": ts}
 
     def _set_status(self, call: SlackCall, team: Team) -> dict[str, Any]:
-        del team
-        channel = self._require(call, "channel_id")
+        channel = self._visible_channel(call, team, "channel_id")
         thread_ts = self._require(call, "thread_ts")
         status = str(call.params.get("status") or "")
         with self._state_lock:
@@ -568,7 +687,11 @@ class SlackFake(FakeServer):
         return {}
 
     def _start_stream(self, call: SlackCall, team: Team) -> dict[str, Any]:
-        channel = self._require(call, "channel", "channel_not_found")
+        channel = self._visible_channel(call, team)
+        self._check_member(channel)
+        self._check_lengths(call)
+        if not call.params.get("thread_ts"):
+            raise SlackError("invalid_thread_ts")
         if self.stream_requires_recipient and not channel.startswith("D"):
             if not call.params.get("recipient_user_id"):
                 raise SlackError("missing_recipient_user_id")
@@ -596,8 +719,11 @@ class SlackFake(FakeServer):
             self._messages[(channel, msg.ts)] = msg
         return {"channel": channel, "ts": msg.ts}
 
-    def _append_to_stream(self, call: SlackCall, stop: bool) -> tuple[str, str, SlackMessage]:
-        channel = self._require(call, "channel", "channel_not_found")
+    def _append_to_stream(
+        self, call: SlackCall, team: Team, stop: bool
+    ) -> tuple[str, str, SlackMessage]:
+        channel = self._visible_channel(call, team)
+        self._check_lengths(call)
         ts = self._require(call, "ts", "message_not_found")
         msg = self._get_message(channel, ts)
         if not msg.streaming:
@@ -619,21 +745,18 @@ class SlackFake(FakeServer):
         return channel, ts, msg
 
     def _append_stream(self, call: SlackCall, team: Team) -> dict[str, Any]:
-        del team
         with self._state_lock:
-            channel, ts, _ = self._append_to_stream(call, stop=False)
+            channel, ts, _ = self._append_to_stream(call, team, stop=False)
         return {"channel": channel, "ts": ts}
 
     def _stop_stream(self, call: SlackCall, team: Team) -> dict[str, Any]:
-        del team
         with self._state_lock:
-            channel, ts, msg = self._append_to_stream(call, stop=True)
+            channel, ts, msg = self._append_to_stream(call, team, stop=True)
             api = msg.to_api()
         return {"channel": channel, "ts": ts, "message": api}
 
     def _conversations_info(self, call: SlackCall, team: Team) -> dict[str, Any]:
-        del team
-        channel = self._require(call, "channel", "channel_not_found")
+        channel = self._visible_channel(call, team)
         is_im = channel.startswith("D")
         info: dict[str, Any] = {
             "id": channel,
@@ -654,23 +777,21 @@ class SlackFake(FakeServer):
         return {"channel": info}
 
     def _conversations_open(self, call: SlackCall, team: Team) -> dict[str, Any]:
-        del team
         users = str(call.params.get("users") or call.params.get("channel") or "")
         if not users:
             raise SlackError("users_list_not_supplied")
-        first = users.split(",")[0].strip()
-        return {"channel": {"id": self._dm_channel(first)}}
+        channel = self._dm_channel(users.split(",")[0].strip())
+        self.share_channel(channel, team["team_id"])
+        return {"channel": {"id": channel}}
 
     def _conversations_replies(self, call: SlackCall, team: Team) -> dict[str, Any]:
-        del team
-        channel = self._require(call, "channel", "channel_not_found")
+        channel = self._visible_channel(call, team)
         ts = self._require(call, "ts", "thread_not_found")
         msgs = [m.to_api() for m in self.thread_view(channel, ts, include_parent=True)]
         return {"messages": msgs, "has_more": False}
 
     def _conversations_history(self, call: SlackCall, team: Team) -> dict[str, Any]:
-        del team
-        channel = self._require(call, "channel", "channel_not_found")
+        channel = self._visible_channel(call, team)
         top = [m.to_api() for m in self.messages(channel) if not m.is_reply]
         return {"messages": list(reversed(top)), "has_more": False}
 
@@ -745,7 +866,11 @@ class SlackFake(FakeServer):
             self._used_codes.add(code)
         if isinstance(spec, str):
             spec = {"team_id": spec}
-        team_id = str(spec.get("team_id") or self.team_id)
+        enterprise: dict[str, Any] = dict(spec.get("enterprise") or {})
+        org_wide = bool(spec.get("is_enterprise_install"))
+        if org_wide and not enterprise:
+            raise ValueError("an org-wide install needs an enterprise in the code's spec")
+        team_id = str(enterprise["id"] if org_wide else spec.get("team_id") or self.team_id)
         team_name = str(spec.get("team_name") or f"Workspace {team_id}")
         team: Team = {
             "team_id": team_id,
@@ -764,9 +889,11 @@ class SlackFake(FakeServer):
             "token_type": "bot",
             "access_token": token,
             "bot_user_id": team["bot_user_id"],
-            "team": {"id": team_id, "name": team_name},
-            "enterprise": None,
-            "is_enterprise_install": False,
+            "team": None if org_wide else {"id": team_id, "name": team_name},
+            "enterprise": {"id": str(enterprise["id"]), "name": str(enterprise["name"])}
+            if enterprise
+            else None,
+            "is_enterprise_install": org_wide,
         }
 
 

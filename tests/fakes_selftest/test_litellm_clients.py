@@ -9,6 +9,7 @@ from typing import Any, cast
 import pytest
 
 from tests.fakes.anthropic import AnthropicFake
+from tests.fakes.fixtures import ANTHROPIC_PLATFORM_KEY, OPENAI_PLATFORM_KEY
 from tests.fakes.llm_base import LLMFakeServer
 from tests.fakes.ollama import OllamaFake
 from tests.fakes.openai import OpenAIFake
@@ -43,13 +44,15 @@ def target(
 ) -> Target:
     if request.param == "openai":
         return Target(
-            fake_openai, "openai/x", {"api_base": f"{fake_openai.url}/v1", "api_key": "sk-o"}
+            fake_openai,
+            "openai/gpt-4o-mini",
+            {"api_base": f"{fake_openai.url}/v1", "api_key": OPENAI_PLATFORM_KEY},
         )
     if request.param == "anthropic":
         return Target(
             fake_anthropic,
-            "anthropic/claude-x",
-            {"api_base": fake_anthropic.url, "api_key": "sk-ant-test"},
+            "anthropic/claude-3-5-haiku-latest",
+            {"api_base": fake_anthropic.url, "api_key": ANTHROPIC_PLATFORM_KEY},
         )
     return Target(fake_ollama, "ollama_chat/llama3", {"api_base": fake_ollama.url})
 
@@ -120,24 +123,24 @@ async def test_openai_sdk_retries_inside_litellm_unless_max_retries_0(
     fake_openai.configure(fail_status=500, retry_after=0)
     with pytest.raises(InternalServerError):
         await litellm.acompletion(
-            model="openai/x",
+            model="openai/gpt-4o-mini",
             messages=MESSAGES,
             api_base=f"{fake_openai.url}/v1",
-            api_key="k",
+            api_key=OPENAI_PLATFORM_KEY,
         )
     assert len(fake_openai.model_calls()) == 3
 
 
 async def test_anthropic_headers(fake_anthropic: AnthropicFake) -> None:
     await litellm.acompletion(
-        model="anthropic/claude-x",
+        model="anthropic/claude-sonnet-4-5",
         messages=MESSAGES,
         api_base=fake_anthropic.url,
-        api_key="sk-ant-123",
+        api_key=ANTHROPIC_PLATFORM_KEY,
     )
     call = fake_anthropic.last_call
     assert call.path == "/v1/messages"
-    assert call.headers["x-api-key"] == "sk-ant-123"
+    assert call.headers["x-api-key"] == ANTHROPIC_PLATFORM_KEY
     assert call.headers["anthropic-version"]
     # LiteLLM sends the system prompt as a list of text blocks.
     assert isinstance(call.json["system"], list)
@@ -154,7 +157,7 @@ async def test_router_falls_back_across_fakes(
                 "litellm_params": {
                     "model": "openai/gpt-4o-mini",
                     "api_base": f"{fake_openai.url}/v1",
-                    "api_key": "k",
+                    "api_key": OPENAI_PLATFORM_KEY,
                     "max_retries": 0,
                 },
             },
@@ -163,7 +166,7 @@ async def test_router_falls_back_across_fakes(
                 "litellm_params": {
                     "model": "anthropic/claude-3-5-haiku-20241022",
                     "api_base": fake_anthropic.url,
-                    "api_key": "k",
+                    "api_key": ANTHROPIC_PLATFORM_KEY,
                 },
             },
             {

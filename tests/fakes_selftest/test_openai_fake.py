@@ -9,6 +9,7 @@ import openai
 import pytest
 from openai.types.chat import ChatCompletionMessageParam
 
+from tests.fakes.fixtures import OPENAI_PLATFORM_KEY
 from tests.fakes.openai import OpenAIFake
 
 pytestmark = pytest.mark.unit
@@ -19,7 +20,7 @@ MESSAGES: list[ChatCompletionMessageParam] = [
 ]
 
 
-def _client(fake: OpenAIFake, key: str = "sk-test") -> openai.OpenAI:
+def _client(fake: OpenAIFake, key: str = OPENAI_PLATFORM_KEY) -> openai.OpenAI:
     return openai.OpenAI(base_url=f"{fake.url}/v1", api_key=key, max_retries=0)
 
 
@@ -40,7 +41,7 @@ def test_non_stream_completion(fake_openai: OpenAIFake) -> None:
     assert second.id != resp.id
 
     (first_call, _) = fake_openai.model_calls()
-    assert first_call.bearer == "sk-test"
+    assert first_call.bearer == OPENAI_PLATFORM_KEY
     assert first_call.json["messages"] == MESSAGES
     assert fake_openai.system_prompts() == ["You are Ava, an AI employee."] * 2
 
@@ -68,7 +69,7 @@ def test_stream_with_usage(fake_openai: OpenAIFake) -> None:
 
 def test_stream_without_usage_has_no_usage_chunk(fake_openai: OpenAIFake) -> None:
     stream = _client(fake_openai).chat.completions.create(
-        model="m",
+        model="gpt-4o",
         messages=MESSAGES,
         stream=True,
     )
@@ -79,7 +80,7 @@ def test_stream_without_usage_has_no_usage_chunk(fake_openai: OpenAIFake) -> Non
 
 def test_echo_system(fake_openai: OpenAIFake) -> None:
     fake_openai.echo_system = True
-    resp = _client(fake_openai).chat.completions.create(model="m", messages=MESSAGES)
+    resp = _client(fake_openai).chat.completions.create(model="gpt-4o", messages=MESSAGES)
     assert resp.choices[0].message.content is not None
     assert "You are Ava, an AI employee." in resp.choices[0].message.content
 
@@ -89,12 +90,12 @@ def test_fail_status_and_fail_times(fake_openai: OpenAIFake) -> None:
     client = _client(fake_openai)
     for _ in range(2):
         with pytest.raises(openai.InternalServerError) as exc:
-            client.chat.completions.create(model="m", messages=MESSAGES)
+            client.chat.completions.create(model="gpt-4o", messages=MESSAGES)
         assert exc.value.status_code == 500
         body = exc.value.body
         assert isinstance(body, dict)
         assert set(body) >= {"message", "type", "code"}
-    resp = client.chat.completions.create(model="m", messages=MESSAGES)
+    resp = client.chat.completions.create(model="gpt-4o", messages=MESSAGES)
     assert resp.choices[0].message.content == "Hello from fake-openai"
     assert len(fake_openai.model_calls()) == 3
 
@@ -103,49 +104,86 @@ def test_rate_limit_has_retry_after(fake_openai: OpenAIFake) -> None:
     fake_openai.fail_status = 429
     resp = httpx.post(
         f"{fake_openai.url}/v1/chat/completions",
-        json={"model": "m", "messages": MESSAGES},
-        headers={"Authorization": "Bearer sk-x"},
+        json={"model": "gpt-4o", "messages": MESSAGES},
+        headers={"Authorization": f"Bearer {OPENAI_PLATFORM_KEY}"},
     )
     assert resp.status_code == 429
     assert resp.headers["retry-after"] == "1"
     assert resp.json()["error"]["code"] == "rate_limit_exceeded"
 
 
-def test_required_key(fake_openai: OpenAIFake) -> None:
-    fake_openai.required_key = "sk-right"
-    with pytest.raises(openai.AuthenticationError):
+def test_the_session_fake_requires_the_platform_key_even_after_a_reset(
+    fake_openai: OpenAIFake,
+) -> None:
+    fake_openai.reset()
+    with pytest.raises(openai.AuthenticationError) as caught:
         _client(fake_openai, key="sk-wrong").chat.completions.create(
-            model="m",
-            messages=MESSAGES,
+            model="gpt-4o", messages=MESSAGES
         )
-    ok = _client(fake_openai, key="sk-right").chat.completions.create(
-        model="m",
-        messages=MESSAGES,
-    )
+    assert caught.value.code == "invalid_api_key"
+    ok = _client(fake_openai).chat.completions.create(model="gpt-4o", messages=MESSAGES)
     assert ok.choices[0].message.content
-    assert [c.bearer for c in fake_openai.model_calls()] == ["sk-wrong", "sk-right"]
+    assert [c.bearer for c in fake_openai.model_calls()] == ["sk-wrong", OPENAI_PLATFORM_KEY]
+
+
+def test_an_unknown_model_is_404_model_not_found(fake_openai: OpenAIFake) -> None:
+    with pytest.raises(openai.NotFoundError) as caught:
+        _client(fake_openai).chat.completions.create(model="gpt-nope", messages=MESSAGES)
+    assert caught.value.code == "model_not_found"
+    assert "`gpt-nope` does not exist" in caught.value.message
+    with pytest.raises(openai.NotFoundError):
+        _client(fake_openai).models.retrieve("gpt-nope")
+    assert _client(fake_openai).models.retrieve("gpt-4o").id == "gpt-4o"
+
+
+def test_one_model_can_fail_while_the_other_answers(fake_openai: OpenAIFake) -> None:
+    fake_openai.configure(fail_models={"gpt-4o": 500})
+    with pytest.raises(openai.InternalServerError):
+        _client(fake_openai).chat.completions.create(model="gpt-4o", messages=MESSAGES)
+    ok = _client(fake_openai).chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
+    assert ok.choices[0].message.content == "Hello from fake-openai"
+
+
+def test_a_stream_dropped_mid_answer(fake_openai: OpenAIFake) -> None:
+    fake_openai.configure(reply_text="one two three four", stream_error_after=2)
+    stream = _client(fake_openai).chat.completions.create(
+        model="gpt-4o", messages=MESSAGES, stream=True
+    )
+    got: list[str] = []
+    with pytest.raises(openai.APIConnectionError):
+        for chunk in stream:
+            got.append(chunk.choices[0].delta.content or "")
+    assert "".join(got) == "one two "
 
 
 def test_delay_seconds(fake_openai: OpenAIFake) -> None:
     fake_openai.delay_seconds = 0.3
     started = time.monotonic()
-    _client(fake_openai).chat.completions.create(model="m", messages=MESSAGES)
+    _client(fake_openai).chat.completions.create(model="gpt-4o", messages=MESSAGES)
     assert time.monotonic() - started >= 0.3
 
 
-def test_models_and_chat_path_without_v1(fake_openai: OpenAIFake) -> None:
+def test_models_and_a_path_without_v1_refused_as_openai_does(fake_openai: OpenAIFake) -> None:
     models = _client(fake_openai).models.list()
     assert [m.id for m in models] == ["gpt-4o-mini", "gpt-4o"]
-    client = openai.OpenAI(base_url=fake_openai.url, api_key="k", max_retries=0)
-    resp = client.chat.completions.create(model="m", messages=MESSAGES)
-    assert resp.choices[0].message.content == "Hello from fake-openai"
-    assert fake_openai.last_call.path == "/chat/completions"
+    client = openai.OpenAI(base_url=fake_openai.url, api_key=OPENAI_PLATFORM_KEY, max_retries=0)
+    with pytest.raises(openai.NotFoundError) as caught:
+        client.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+    assert caught.value.body == {
+        "message": "Invalid URL (POST /chat/completions)",
+        "type": "invalid_request_error",
+        "param": None,
+        "code": None,
+    }
+    assert fake_openai.model_calls() == []
 
 
 async def test_async_client_stream(fake_openai: OpenAIFake) -> None:
-    client = openai.AsyncOpenAI(base_url=f"{fake_openai.url}/v1", api_key="k", max_retries=0)
+    client = openai.AsyncOpenAI(
+        base_url=f"{fake_openai.url}/v1", api_key=OPENAI_PLATFORM_KEY, max_retries=0
+    )
     stream = await client.chat.completions.create(
-        model="m",
+        model="gpt-4o",
         messages=MESSAGES,
         stream=True,
         stream_options={"include_usage": True},

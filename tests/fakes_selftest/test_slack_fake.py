@@ -23,6 +23,14 @@ def _client(fake: SlackFake, token: str = TOKEN) -> WebClient:
     return WebClient(token=token, base_url=fake.api_url)
 
 
+@pytest.fixture(autouse=True)
+def _installed(fake_slack: SlackFake) -> None:
+    """The app is installed in the fake's default workspace, which has a few channels."""
+    fake_slack.install_workspace("T0FAKE", TOKEN, "UFAKEBOT", "Fake Workspace", "BFAKEBOT")
+    for channel in ("C1", "C2", "C3", "C5", "C9"):
+        fake_slack.share_channel(channel, "T0FAKE")
+
+
 def test_auth_test(fake_slack: SlackFake) -> None:
     resp = _client(fake_slack).auth_test()
     assert resp["ok"] is True
@@ -74,6 +82,7 @@ def test_post_update_delete_and_thread_view(fake_slack: SlackFake) -> None:
 
 
 def test_ts_are_unique_and_increasing(fake_slack: SlackFake) -> None:
+    fake_slack.configure(post_message_burst=None)
     client = _client(fake_slack)
     stamps = [client.chat_postMessage(channel="C9", text=str(i))["ts"] for i in range(20)]
     assert len(set(stamps)) == 20
@@ -171,13 +180,17 @@ def test_oauth_v2_access(fake_slack: SlackFake) -> None:
     assert resp["app_id"] == "AFAKEAPP"
     assert "chat:write" in resp["scope"]
 
-    # The minted token belongs to that workspace.
+    # The minted token belongs to that workspace, and sees only that workspace's channels.
     me = _client(fake_slack, token=resp["access_token"]).auth_test()
     assert (me["team_id"], me["user_id"]) == ("TACME", resp["bot_user_id"])
+    acme_channel = fake_slack.add_message("CACME", "hi", team_id="TACME") and "CACME"
     posted = _client(fake_slack, token=resp["access_token"]).chat_postMessage(
-        channel="C1", text="hi"
+        channel=acme_channel, text="hi"
     )
     assert posted["message"]["team"] == "TACME"
+    with pytest.raises(SlackApiError) as elsewhere:
+        _client(fake_slack, token=resp["access_token"]).chat_postMessage(channel="C1", text="x")
+    assert elsewhere.value.response["error"] == "channel_not_found"
 
     for code, error in [("code-a", "invalid_code"), ("nope", "invalid_code")]:
         with pytest.raises(SlackApiError) as exc:
@@ -242,3 +255,102 @@ def test_wait_for_calls_from_another_thread(fake_slack: SlackFake) -> None:
     assert call.ok
     with pytest.raises(AssertionError):
         fake_slack.wait_for_calls("chat.update", timeout=0.1)
+
+
+def test_a_token_slack_never_issued_is_invalid_auth(fake_slack: SlackFake) -> None:
+    for method in ("auth.test", "chat.postMessage"):
+        with pytest.raises(SlackApiError) as refused:
+            _client(fake_slack, token="xoxb-made-up").api_call(
+                method, json={"channel": "C1", "text": "hi"}
+            )
+        assert refused.value.response.data == {"ok": False, "error": "invalid_auth"}
+    assert fake_slack.messages("C1") == []
+
+
+def test_tokens_are_bound_to_their_workspace(fake_slack: SlackFake) -> None:
+    fake_slack.install_workspace("TOTHER", "xoxb-other")
+    theirs = fake_slack.add_message("COTHER", "private to them", team_id="TOTHER")
+    for call in (
+        lambda: _client(fake_slack).chat_postMessage(channel="COTHER", text="leak"),
+        lambda: _client(fake_slack).chat_update(channel="COTHER", ts=theirs, text="leak"),
+        lambda: _client(fake_slack).conversations_replies(channel="COTHER", ts=theirs),
+        lambda: _client(fake_slack).chat_startStream(
+            channel="COTHER", thread_ts=theirs, recipient_user_id="U1", recipient_team_id="T0FAKE"
+        ),
+    ):
+        with pytest.raises(SlackApiError) as refused:
+            call()
+        assert refused.value.response["error"] == "channel_not_found"
+    assert _client(fake_slack, "xoxb-other").chat_postMessage(channel="COTHER", text="ok")["ok"]
+    with pytest.raises(SlackApiError) as unknown:
+        _client(fake_slack).chat_postMessage(channel="CNEVERSEEN", text="hi")
+    assert unknown.value.response["error"] == "channel_not_found"
+
+
+def test_a_slack_connect_channel_is_seen_by_both_workspaces(fake_slack: SlackFake) -> None:
+    fake_slack.install_workspace("TPARTNER", "xoxb-partner")
+    fake_slack.share_channel("CSHARED", "T0FAKE", "TPARTNER")
+    for token in (TOKEN, "xoxb-partner"):
+        assert _client(fake_slack, token).chat_postMessage(channel="CSHARED", text="hi")["ok"]
+
+
+def test_a_channel_the_bot_is_not_in(fake_slack: SlackFake) -> None:
+    fake_slack.configure(channels={"COUTSIDE": {"is_member": False}})
+    with pytest.raises(SlackApiError) as refused:
+        _client(fake_slack).chat_postMessage(channel="COUTSIDE", text="hi")
+    assert refused.value.response["error"] == "not_in_channel"
+
+
+def test_text_limits(fake_slack: SlackFake) -> None:
+    client = _client(fake_slack)
+    assert client.chat_postMessage(channel="C1", text="x" * 40_000)["ok"]
+    assert client.chat_postMessage(channel="C1", markdown_text="x" * 12_000)["ok"]
+    for arguments in ({"text": "x" * 40_001}, {"markdown_text": "x" * 12_001}):
+        with pytest.raises(SlackApiError) as too_long:
+            client.chat_postMessage(channel="C2", **arguments)  # type: ignore[arg-type]
+        assert too_long.value.response["error"] == "msg_too_long"
+    started = client.chat_startStream(channel="D1", thread_ts="1.0")
+    with pytest.raises(SlackApiError) as stream_too_long:
+        client.chat_appendStream(channel="D1", ts=started["ts"], markdown_text="x" * 12_001)
+    assert stream_too_long.value.response["error"] == "msg_too_long"
+
+
+def test_a_stream_needs_a_thread(fake_slack: SlackFake) -> None:
+    with pytest.raises(SlackApiError) as refused:
+        _client(fake_slack).api_call(
+            "chat.startStream", json={"channel": "D1", "markdown_text": "x"}
+        )
+    assert refused.value.response["error"] == "invalid_thread_ts"
+
+
+def test_post_message_is_limited_per_channel_with_bursts(fake_slack: SlackFake) -> None:
+    fake_slack.configure(post_message_burst=2, post_message_per_second=1.0)
+    client = _client(fake_slack)
+    assert [client.chat_postMessage(channel="C1", text=str(n))["ok"] for n in range(2)] == [
+        True,
+        True,
+    ]
+    with pytest.raises(SlackApiError) as limited:
+        client.chat_postMessage(channel="C1", text="third")
+    assert limited.value.response.status_code == 429
+    assert limited.value.response.headers["Retry-After"] == "1"
+    assert client.chat_postMessage(channel="C2", text="another channel")["ok"]
+    time.sleep(1.05)
+    assert client.chat_postMessage(channel="C1", text="after a second")["ok"]
+
+
+@pytest.mark.parametrize("org_wide", [False, True])
+def test_oauth_for_an_enterprise_grid_install(fake_slack: SlackFake, org_wide: bool) -> None:
+    spec = {
+        "team_id": "TGRID",
+        "team_name": "Grid workspace",
+        "enterprise": {"id": "E0GRID", "name": "Starship"},
+        "is_enterprise_install": org_wide,
+    }
+    fake_slack.configure(oauth_codes={"code-e": spec})
+    answer = WebClient(base_url=fake_slack.api_url).oauth_v2_access(
+        client_id="cid", client_secret="secret", code="code-e"
+    )
+    assert answer["enterprise"] == {"id": "E0GRID", "name": "Starship"}
+    assert answer["is_enterprise_install"] is org_wide
+    assert answer["team"] == (None if org_wide else {"id": "TGRID", "name": "Grid workspace"})

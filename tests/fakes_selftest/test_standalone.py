@@ -66,7 +66,9 @@ def test_openai_standalone_control_endpoints(tmp_path: Path) -> None:
 
         remote.configure(fail_status=503, fail_times=1)
         with pytest.raises(openai.InternalServerError):
-            client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
+            client.chat.completions.create(
+                model="gpt-4o", messages=[{"role": "user", "content": "x"}]
+            )
         remote.clear()
         assert remote.requests == []
         remote.reset()
@@ -81,11 +83,13 @@ def test_provider_standalone_starts(kind: str, tmp_path: Path) -> None:
     with spawn_standalone(kind, tmp_path) as proc:
         remote = RemoteFake(proc.url)
         remote.configure(fail_status=500)
-        path = "/v1/messages" if kind == "anthropic" else "/api/chat"
+        anthropic = kind == "anthropic"
+        path = "/v1/messages" if anthropic else "/api/chat"
+        model = "claude-sonnet-4-5" if anthropic else "llama3"
         resp = httpx.post(
             f"{proc.url}{path}",
             headers={"anthropic-version": "2023-06-01", "x-api-key": "k"},
-            json={"model": "m", "max_tokens": 5, "messages": [], "stream": False},
+            json={"model": model, "max_tokens": 5, "messages": [], "stream": False},
         )
         assert resp.status_code == 500
         assert [r.path for r in remote.requests] == [path]
@@ -98,6 +102,11 @@ def test_slack_standalone(tmp_path: Path) -> None:
             client_id="x", client_secret="y", code="c1"
         )
         client = WebClient(token=oauth["access_token"], base_url=f"{proc.url}/api/")
+        seeded = httpx.post(
+            f"{proc.url}/_fake/message",
+            json={"channel": "C1", "text": "question", "team_id": "T1"},
+        )
+        assert seeded.json()["ok"] is True
         posted = client.chat_postMessage(channel="C1", thread_ts="1700000000.000001", text="one")
         client.chat_update(channel="C1", ts=posted["ts"], text="final")
         remote = RemoteFake(proc.url)
