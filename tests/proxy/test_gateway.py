@@ -14,9 +14,10 @@ from policies.redis_keys import key_auth_cache_key
 from proxy.db.engine import Database
 from tests.conftest import TEST_REDIS_URL
 from tests.fakes.anthropic import AnthropicFake
+from tests.fakes.llm_base import LLMFakeServer
 from tests.fakes.ollama import OllamaFake
 from tests.fakes.openai import OpenAIFake
-from tests.stack import ProxyServer, TenantWorld, spend, usage_rows
+from tests.stack import ProxyServer, TenantWorld, spend, usage_rows, wait_until_answering
 
 pytestmark = pytest.mark.e2e
 
@@ -82,17 +83,38 @@ async def test_a_stream_answered_by_an_openai_deployment_is_billed_with_its_toke
     assert [(r[0], r[1], r[2]) for r in rows] == [(17, 4, "konstruct-fast")]
 
 
+# konstruct-fast's providers in their `order`: failing the ones before a provider makes it answer.
+FAST_CHAIN = ("ollama", "anthropic", "openai")
+
+
+def answering(provider: str, fakes: dict[str, LLMFakeServer]) -> LLMFakeServer:
+    """Make `provider` the one that answers konstruct-fast: the providers before it fail."""
+    for earlier in FAST_CHAIN[: FAST_CHAIN.index(provider)]:
+        fakes[earlier].configure(fail_status=500)
+    return fakes[provider]
+
+
+@pytest.fixture
+def fakes(
+    fake_ollama: OllamaFake, fake_anthropic: AnthropicFake, fake_openai: OpenAIFake
+) -> dict[str, LLMFakeServer]:
+    return {"ollama": fake_ollama, "anthropic": fake_anthropic, "openai": fake_openai}
+
+
+@pytest.mark.parametrize("provider", FAST_CHAIN)
 def test_the_agent_persona_reaches_the_provider(
-    proxy: ProxyServer, world_a: TenantWorld, fake_anthropic: AnthropicFake
+    proxy: ProxyServer, world_a: TenantWorld, fakes: dict[str, LLMFakeServer], provider: str
 ) -> None:
-    raw = client(proxy, world_a.key).chat.completions.with_raw_response.create(
+    fake = answering(provider, fakes)
+    client(proxy, world_a.key).chat.completions.create(
         model="konstruct-fast",
         messages=HELLO,
         extra_headers={"X-Konstruct-Agent": world_a.agent["slug"]},
-        extra_body={},
     )
-    assert raw.headers["x-konstruct-agent-id"] == world_a.agent["id"]
-    assert raw.headers["x-litellm-model-group"] == "konstruct-fast"
+    (system,) = fake.wait_for(fake.system_prompts)
+    assert system is not None
+    assert "PERSONA-Acme" in system
+    assert "You are an AI, not a human" in system
 
 
 def test_persona_system_prompt_is_prepended_for_the_agent(
@@ -189,26 +211,82 @@ async def test_primary_provider_failing_falls_back_and_headers_say_so(
     assert len(rows) == 1, "the failed attempt on the primary must not count as usage"
 
 
-def test_quality_group_falls_back_to_fast_when_its_providers_fail(
+def test_quality_group_falls_back_to_the_fast_group_when_its_models_fail(
     proxy: ProxyServer,
     world_a: TenantWorld,
     fake_anthropic: AnthropicFake,
     fake_openai: OpenAIFake,
     fake_ollama: OllamaFake,
 ) -> None:
-    fake_anthropic.configure(fail_status=500)
-    fake_openai.configure(fail_status=500)
-    fake_ollama.configure(fail_status=500)
-    with pytest.raises(openai.APIStatusError):
-        client(proxy, world_a.key).chat.completions.create(
-            model="konstruct-quality", messages=HELLO
-        )
-    fake_ollama.configure(fail_status=None)
+    """Every provider is up; only the models konstruct-quality asks for fail. The answer can
+    then only come from konstruct-fast, through the router's group fallback."""
+    fake_anthropic.configure(fail_models={"claude-sonnet-4-5": 500})
+    fake_openai.configure(fail_models={"gpt-4o": 500})
+    fake_ollama.configure(fail_models={"llama3.1:8b": 500})
     raw = client(proxy, world_a.key).chat.completions.with_raw_response.create(
         model="konstruct-quality", messages=HELLO
     )
     assert raw.parse().choices[0].message.content == "Hello from fake-ollama"
-    assert raw.headers["x-litellm-model-id"] in {"quality-ollama", "fast-ollama"}
+    assert raw.headers["x-litellm-model-id"] == "fast-ollama"
+    assert fake_ollama.last_call.json["model"] == "llama3.2:1b"
+
+
+@pytest.mark.parametrize("provider", FAST_CHAIN)
+def test_a_provider_failing_mid_stream_ends_the_clients_stream_with_an_error(
+    proxy: ProxyServer, world_a: TenantWorld, fakes: dict[str, LLMFakeServer], provider: str
+) -> None:
+    """Anthropic sends `event: error` (overloaded), OpenAI drops the connection, Ollama sends
+    an `error` line: the client reads the words that came, then an error, never a clean end."""
+    fake = answering(provider, fakes)
+    fake.configure(reply_text="one two three four five six", stream_error_after=2)
+    stream = client(proxy, world_a.key).chat.completions.create(
+        model="konstruct-fast", messages=HELLO, stream=True
+    )
+    received: list[str] = []
+    with pytest.raises(openai.APIError):
+        for chunk in stream:
+            received.extend(choice.delta.content or "" for choice in chunk.choices)
+    # The provider streamed two deltas ("one two ", "three four ") before it failed.
+    assert "".join(received) == "one two three four "
+
+
+@pytest.mark.parametrize(
+    ("provider", "status"), [("anthropic", 429), ("anthropic", 401), ("anthropic", 529)]
+)
+def test_a_provider_refusing_is_fallen_back_from(
+    proxy: ProxyServer,
+    world_a: TenantWorld,
+    fakes: dict[str, LLMFakeServer],
+    provider: str,
+    status: int,
+) -> None:
+    """A provider's rate limit, a key it refuses, Anthropic's overload: the next one answers."""
+    answering(provider, fakes).configure(fail_status=status)
+    raw = client(proxy, world_a.key).chat.completions.with_raw_response.create(
+        model="konstruct-fast", messages=HELLO
+    )
+    assert raw.parse().choices[0].message.content == "Hello from fake-openai"
+    assert fakes[provider].model_calls(), "the failing provider was never asked"
+
+
+@pytest.mark.parametrize("status", [429, 401, 529])
+def test_every_provider_refusing_gives_the_client_an_error_it_can_read(
+    proxy: ProxyServer, world_a: TenantWorld, fakes: dict[str, LLMFakeServer], status: int
+) -> None:
+    for name, fake in fakes.items():
+        fake.configure(fail_status=status if status != 529 or name == "anthropic" else 500)
+    try:
+        with pytest.raises(openai.APIStatusError) as caught:
+            client(proxy, world_a.key).chat.completions.create(
+                model="konstruct-fast", messages=HELLO
+            )
+        assert caught.value.status_code >= 400
+        assert isinstance(caught.value.body, dict)
+        assert caught.value.body["message"]
+    finally:
+        for fake in fakes.values():
+            fake.configure(fail_status=None)
+        wait_until_answering(proxy, world_a.key)
 
 
 async def test_revoked_expired_suspended_and_over_budget_keys(
@@ -314,7 +392,8 @@ def test_tenant_keys_cannot_reach_admin_or_internal_routes(
     response = httpx.request(
         method, f"{proxy.url}{path}", headers={"Authorization": f"Bearer {world_a.key}"}, timeout=30
     )
-    assert response.status_code in (401, 403), (path, response.status_code, response.text[:200])
+    # 404: the tenant surface is an allowlist, a route outside it does not exist for a tenant.
+    assert response.status_code in (401, 403, 404), (path, response.status_code, response.text)
 
 
 async def test_rpm_limit_holds_across_two_workers(
