@@ -104,6 +104,15 @@ async def finish_install(
             400, "Slack was not connected", "Slack did not accept the install; please try again."
         )
     team = answer.get("team") or {}
+    if answer.get("is_enterprise_install") or not team.get("id"):
+        # An org-wide Enterprise Grid install names no workspace (`team` is null), and a
+        # tenant is connected to workspaces: storing one would map events to no one.
+        return _page(
+            400,
+            "Slack was not connected",
+            "Konstruct is added to one workspace at a time. Install it to a workspace of "
+            "your organization rather than to the whole organization.",
+        )
     stored = await proxy_api.install(
         tenant_id=tenant_id,
         workspace_id=str(team.get("id") or ""),

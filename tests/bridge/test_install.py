@@ -110,3 +110,53 @@ def test_oauth_redirect_after_the_installer_cancelled(bridge: Bridge, proxy: Pro
     )
     assert answer.status_code == 400
     assert "cancelled" in answer.text
+
+
+def test_an_install_in_an_enterprise_grid_workspace_connects_that_workspace(
+    bridge: Bridge, proxy: ProxyServer, fake_slack: SlackFake
+) -> None:
+    world = make_world(proxy, "Gridded")
+    state = install_state(proxy, world.id)
+    team_id = slack_id("T")
+    fake_slack.configure(
+        oauth_codes={
+            "code-g": {
+                "team_id": team_id,
+                "team_name": "Grid Workspace",
+                "enterprise": {"id": slack_id("E"), "name": "Starship"},
+            }
+        }
+    )
+    done = httpx.get(
+        f"{bridge.url}/slack/oauth_redirect", params={"code": "code-g", "state": state}
+    )
+    assert done.status_code == 200, done.text
+    with proxy.admin() as admin:
+        listed = admin.get(f"/admin/tenants/{world.id}/slack-connections").json()["items"]
+    assert [c["workspace_id"] for c in listed] == [team_id]
+
+
+def test_an_org_wide_install_is_refused_and_nothing_is_stored(
+    bridge: Bridge, proxy: ProxyServer, fake_slack: SlackFake
+) -> None:
+    """Slack answers an org-wide install with `team: null`: there is no workspace to connect."""
+    world = make_world(proxy, "Orgwide")
+    state = install_state(proxy, world.id)
+    fake_slack.configure(
+        oauth_codes={
+            "code-o": {
+                "enterprise": {"id": slack_id("E"), "name": "Starship"},
+                "is_enterprise_install": True,
+            }
+        }
+    )
+    done = httpx.get(
+        f"{bridge.url}/slack/oauth_redirect", params={"code": "code-o", "state": state}
+    )
+    assert done.status_code == 400
+    assert "one workspace at a time" in done.text
+    (access,) = fake_slack.calls("oauth.v2.access")
+    assert access.response["team"] is None
+    with proxy.admin() as admin:
+        listed = admin.get(f"/admin/tenants/{world.id}/slack-connections").json()["items"]
+    assert listed == []

@@ -165,6 +165,54 @@ def test_past_the_channel_limit_one_polite_reply_and_no_model_call(
     assert bridge.wait_job(event_id) == "answered"
 
 
+def test_past_the_tenant_limit_across_channels_one_polite_reply_and_no_model_call(
+    bridge: Bridge, proxy: ProxyServer, fake_slack: SlackFake, fake_ollama: OllamaFake
+) -> None:
+    """CHAN-05: the tenant's own limit counts its messages in every channel together."""
+    conn = connect(
+        proxy,
+        "Crowded",
+        limits={"tenant_messages_per_minute": 2, "channel_messages_per_minute": 10},
+    )
+    channels = [slack_id("C") for _ in range(4)]
+    _wait_for_minute_start_margin()
+    events = [mention(fake_slack, conn, channel, "hello") for channel in channels]
+    outcomes = []
+    for event in events:
+        _, event_id = bridge.deliver(conn.team_id, event)
+        outcomes.append(bridge.wait_job(event_id))
+    assert outcomes == ["answered", "answered", "rate_limited", "rate_limited"]
+    assert [texts(fake_slack, e["channel"], e["ts"]) for e in events] == [
+        [FAKE_REPLY],
+        [FAKE_REPLY],
+        [rate_limited_text()],
+        [],
+    ]
+    assert len(fake_ollama.model_calls()) == 2
+    # Another tenant is not counted with this one.
+    other = connect(proxy, "Calm")
+    event = mention(fake_slack, other, channels[0], "hello")
+    _, event_id = bridge.deliver(other.team_id, event)
+    assert bridge.wait_job(event_id) == "answered"
+
+
+def test_a_long_answer_waits_out_slacks_per_channel_posting_limit(
+    bridge: Bridge, acme: Connected, fake_slack: SlackFake, fake_ollama: OllamaFake
+) -> None:
+    """Slack takes about one message a second per channel: the parts of a long answer posted
+    back to back are refused with 429 and must still all arrive, in order."""
+    fake_slack.configure(post_message_burst=1, post_message_per_second=1.0)
+    paragraph = " ".join(f"word{n}" for n in range(700))
+    reply = f"{paragraph}\n\n{paragraph}\n\nthe end"
+    fake_ollama.configure(reply_text=reply)
+    channel = slack_id("C")
+    event = mention(fake_slack, acme, channel, "tell me everything")
+    _, event_id = bridge.deliver(acme.team_id, event)
+    assert bridge.wait_job(event_id) == "answered"
+    assert texts(fake_slack, channel, event["ts"]) == split_message(to_mrkdwn(reply))
+    assert 429 in [call.status for call in fake_slack.calls("chat.postMessage")]
+
+
 def test_providers_down_give_exactly_one_apology(
     bridge: Bridge,
     acme: Connected,

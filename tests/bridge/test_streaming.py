@@ -8,6 +8,7 @@ import pytest
 from policies.mrkdwn import (
     APOLOGY_TEXT,
     BUDGET_EXHAUSTED_TEXT,
+    BUSY_TEXT,
     SLACK_TEXT_LIMIT,
     THINKING_TEXT,
     split_message,
@@ -16,13 +17,14 @@ from policies.mrkdwn import (
 from policies.redis_keys import event_reply_key, native_stream_off_key
 from proxy.db.engine import Database
 from tests.bridge.conftest import Bridge, Connected, connect, slack_id
-from tests.bridge.events import mention
+from tests.bridge.events import mention, slack_connect_mention
 from tests.bridge.test_replies import FAKE_REPLY, history, texts
 from tests.fakes.anthropic import AnthropicFake
+from tests.fakes.llm_base import LLMFakeServer
 from tests.fakes.ollama import OllamaFake
 from tests.fakes.openai import OpenAIFake
 from tests.fakes.slack import SlackFake
-from tests.stack import ProxyServer, spend
+from tests.stack import ProxyServer, spend, wait_until_answering
 
 pytestmark = pytest.mark.e2e
 
@@ -192,6 +194,95 @@ def test_providers_down_end_the_stream_with_one_apology(
     assert history(bridge.proxy, acme.tenant_id, channel, event["ts"]) == [
         ("user", "anyone there?")
     ]
+
+
+# konstruct-fast's providers in their `order`.
+FAST_CHAIN = ("ollama", "anthropic", "openai")
+
+
+@pytest.fixture
+def fakes(
+    fake_ollama: OllamaFake, fake_anthropic: AnthropicFake, fake_openai: OpenAIFake
+) -> dict[str, LLMFakeServer]:
+    return {"ollama": fake_ollama, "anthropic": fake_anthropic, "openai": fake_openai}
+
+
+@pytest.mark.parametrize("provider", FAST_CHAIN)
+def test_a_provider_failing_mid_stream_leaves_one_apology_not_half_an_answer(
+    bridge: Bridge,
+    acme: Connected,
+    fake_slack: SlackFake,
+    fakes: dict[str, LLMFakeServer],
+    provider: str,
+) -> None:
+    """Words were already appended to the stream when the provider failed (Anthropic's
+    `event: error`, OpenAI's dropped connection, Ollama's error line)."""
+    for earlier in FAST_CHAIN[: FAST_CHAIN.index(provider)]:
+        fakes[earlier].configure(fail_status=500)
+    fakes[provider].configure(
+        reply_text=TEN_WORDS, stream_chunks=10, stream_chunk_delay=0.35, stream_error_after=6
+    )
+    channel = slack_id("C")
+    event = mention(fake_slack, acme, channel, "count to ten")
+    _, event_id = bridge.deliver(acme.team_id, event)
+    assert bridge.wait_job(event_id) == "answered"
+    assert fake_slack.calls("chat.appendStream"), "no half answer was ever shown"
+    assert texts(fake_slack, channel, event["ts"]) == [APOLOGY_TEXT]
+    (start,) = fake_slack.calls("chat.startStream")
+    shown = fake_slack.message(channel, start.response["ts"])
+    assert shown is not None
+    assert not shown.streaming
+    assert history(bridge.proxy, acme.tenant_id, channel, event["ts"]) == [("user", "count to ten")]
+
+
+@pytest.mark.parametrize(
+    ("status", "finals"),
+    [(429, {BUSY_TEXT}), (401, {APOLOGY_TEXT}), (529, {APOLOGY_TEXT, BUSY_TEXT})],
+)
+def test_providers_refusing_end_the_stream_with_one_canned_reply(
+    bridge: Bridge,
+    acme: Connected,
+    fake_slack: SlackFake,
+    fakes: dict[str, LLMFakeServer],
+    status: int,
+    finals: set[str],
+) -> None:
+    """Every provider rate-limits, refuses the platform's key, or (Anthropic) is overloaded;
+    an overload that leaves every deployment cooling down may read as "busy"."""
+    for name, fake in fakes.items():
+        fake.configure(fail_status=status if status != 529 or name == "anthropic" else 500)
+    channel = slack_id("C")
+    event = mention(fake_slack, acme, channel, "anyone there?")
+    try:
+        _, event_id = bridge.deliver(acme.team_id, event)
+        assert bridge.wait_job(event_id) == "answered"
+        (final,) = texts(fake_slack, channel, event["ts"])
+        assert final in finals
+        assert stream_calls(fake_slack)["chat.startStream"] == 1
+        assert fake_slack.calls("chat.postMessage") == []
+    finally:
+        for fake in fakes.values():
+            fake.configure(fail_status=None)
+        wait_until_answering(bridge.proxy, acme.world.key)
+
+
+def test_a_mention_in_a_slack_connect_channel_is_answered_by_the_installed_workspace(
+    bridge: Bridge, acme: Connected, fake_slack: SlackFake
+) -> None:
+    """The event comes with the partner's team everywhere but `authorizations`."""
+    partner = slack_id("T")
+    channel = slack_id("C")
+    event = slack_connect_mention(fake_slack, acme, channel, partner, "hello from outside")
+    _, event_id = bridge.deliver(partner, event, installed_team=acme.team_id)
+    assert bridge.wait_job(event_id) == "answered"
+    assert texts(fake_slack, channel, event["ts"]) == [FAKE_REPLY]
+    (start,) = fake_slack.calls("chat.startStream")
+    assert start.token == acme.bot_token
+    # Slack streams to the person who asked, in their own workspace.
+    assert (start.params["recipient_user_id"], start.params["recipient_team_id"]) == (
+        "U0PARTNER",
+        partner,
+    )
 
 
 async def test_an_exhausted_budget_ends_the_stream_with_the_budget_text(
