@@ -16,6 +16,7 @@ from litellm.proxy._types import UserAPIKeyAuth
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 
+from plugins.usage import gateway_call_id
 from telemetry.tracing import (
     AGENT_ID,
     TENANT_ID,
@@ -34,7 +35,9 @@ COST_USD = "konstruct.cost_usd"
 CALL_ID = "konstruct.call_id"
 
 
-def _call_attributes(payload: dict[str, Any], request_metadata: dict[str, Any]) -> dict[str, Any]:
+def _call_attributes(
+    payload: dict[str, Any], request_metadata: dict[str, Any], call_id: str
+) -> dict[str, Any]:
     ours = (payload.get("metadata") or {}).get("user_api_key_auth_metadata") or {}
     attributes: dict[str, Any] = {
         MODEL_GROUP: payload.get("model_group"),
@@ -45,7 +48,7 @@ def _call_attributes(payload: dict[str, Any], request_metadata: dict[str, Any]) 
         "gen_ai.usage.input_tokens": int(payload.get("prompt_tokens") or 0),
         "gen_ai.usage.output_tokens": int(payload.get("completion_tokens") or 0),
         COST_USD: float(payload.get("response_cost") or 0.0),
-        CALL_ID: payload.get("id"),
+        CALL_ID: call_id,
         TENANT_ID: ours.get("konstruct_tenant_id"),
         AGENT_ID: request_metadata.get("konstruct_agent_id"),
     }
@@ -88,7 +91,7 @@ class CallTracer(CustomLogger):
         payload = kwargs.get("standard_logging_object")
         if not traceparent or not payload:
             return
-        attributes = _call_attributes(payload, request_metadata)
+        attributes = _call_attributes(payload, request_metadata, gateway_call_id(kwargs))
         end = epoch_nanos(end_time)
         calls = tracer("konstruct.gateway")
         gateway = calls.start_span(

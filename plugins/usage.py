@@ -1,8 +1,8 @@
 """Usage logger: every successful call, once, into usage_events and the spend counter.
 
 LiteLLM fires success once per call (streams at their end) and failure events for
-401/429 and for each failed fallback attempt; only successes are spend, and the call id
-makes recording idempotent.
+401/429 and for each failed fallback attempt; only successes are spend, and the gateway's
+own call id (never the provider's response id) makes recording idempotent.
 """
 
 import logging
@@ -24,11 +24,25 @@ def _uuid(value: object) -> UUID | None:
         return None
 
 
-def usage_record(payload: dict[str, Any], request_metadata: dict[str, Any]) -> UsageRecord | None:
+def gateway_call_id(kwargs: dict[str, Any]) -> str:
+    """The gateway's own id of one call. The logging object's `id` is the provider's
+    response id when there is one, which two calls can share (a cached or replayed answer,
+    a provider that reuses ids), so it cannot key a usage row."""
+    call_id = kwargs.get("litellm_call_id") or (kwargs.get("litellm_params") or {}).get(
+        "litellm_call_id"
+    )
+    if not call_id:
+        raise ValueError("LiteLLM logged a call without its litellm_call_id")
+    return str(call_id)
+
+
+def usage_record(
+    payload: dict[str, Any], request_metadata: dict[str, Any], call_id: str
+) -> UsageRecord | None:
     """The usage row for one call (None: not a tenant call).
 
     `payload` is LiteLLM's standard logging object; `request_metadata` the call's own
-    metadata, where the persona hook noted which agent spoke.
+    metadata, where the persona hook noted which agent spoke; `call_id` the gateway's id.
     """
     metadata = payload.get("metadata") or {}
     ours = metadata.get("user_api_key_auth_metadata") or {}
@@ -37,7 +51,7 @@ def usage_record(payload: dict[str, Any], request_metadata: dict[str, Any]) -> U
         return None
     return UsageRecord(
         tenant_id=tenant_id,
-        call_id=str(payload["id"]),
+        call_id=call_id,
         model_group=str(payload.get("model_group") or ""),
         model=str(payload.get("model") or ""),
         prompt_tokens=int(payload.get("prompt_tokens") or 0),
@@ -60,7 +74,7 @@ class UsageLogger(CustomLogger):
         if not payload:
             return
         request_metadata = (kwargs.get("litellm_params") or {}).get("metadata") or {}
-        record = usage_record(payload, request_metadata)
+        record = usage_record(payload, request_metadata, gateway_call_id(kwargs))
         if record is None:
             return
         try:

@@ -76,6 +76,9 @@ class Database:
             pool_size=pool_size,
             pool_pre_ping=True,
             isolation_level="AUTOCOMMIT",
+            # A failed statement's error (and so any log line of it) would otherwise quote its
+            # parameters: password hashes, key hashes, ciphertext, message text.
+            hide_parameters=True,
             **engine_options,
         )
 
