@@ -15,8 +15,8 @@ the model's end tokens, so every answer is exactly `max_tokens` long and must en
 gateway refuses fields outside OpenAI's API, and `logit_bias` is one of them.
 
 Rounds alternate the order of the arms; the proxy is SIGSTOPped while the direct arm runs.
-Per round each arm gets a serial block of short answers (4 tokens) and a few streamed
-answers (128 tokens). Times are the client's wall clock: a short answer from sending the
+Per round each arm gets a serial block of short answers (4 tokens) and a streamed answer
+(128 tokens; 32 with --quick). Times are the client's wall clock: a short answer from sending the
 request to the parsed body, a stream from sending the request to `data: [DONE]`, so a
 stream's tokens/s includes its time to first token, as a reader waits for it.
 """
@@ -26,6 +26,7 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,7 +208,7 @@ def exit_code(child: Child, wait: float = 5.0) -> int | None:
         return None
 
 
-def run_alone(arm: Arm, others: list[Arm], work: Any) -> None:
+def run_alone(arm: Arm, others: list[Arm], work: Coroutine[Any, Any, None]) -> None:
     """Run `work` with every other arm's own process SIGSTOPped."""
     for other in others:
         if other is not arm and other.child is not None:
