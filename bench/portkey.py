@@ -22,8 +22,10 @@ LOOPBACK = ROOT / "bench" / "portkey_loopback.mjs"
 
 
 def installed_version() -> str | None:
+    """The gateway's version in .run/portkey/, if an install there ran to its end."""
     manifest = PACKAGE_DIR / "package.json"
-    if not manifest.exists():
+    # npm writes this file last, so an interrupted install does not count.
+    if not (manifest.exists() and (INSTALL_DIR / "node_modules" / ".package-lock.json").exists()):
         return None
     version: str = json.loads(manifest.read_text())["version"]
     return version
