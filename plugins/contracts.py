@@ -58,6 +58,10 @@ class GatewayServices(Protocol):
 
     async def record_usage(self, record: UsageRecord) -> None: ...
 
+    async def owns_response(self, tenant_id: UUID, response_id: str) -> bool: ...
+
+    async def record_response(self, tenant_id: UUID, response_id: str) -> None: ...
+
 
 class _Binding:
     services: GatewayServices | None = None

@@ -12,8 +12,13 @@ from litellm.proxy._types import ProxyException, UserAPIKeyAuth
 
 from plugins.contracts import services
 from policies.limits import MODEL_TIER_GROUPS, BudgetState, degrade_model_group
+from policies.persona import with_caller_instructions
 
 AGENT_HEADER = "x-konstruct-agent"
+# The calls an agent speaks in (LiteLLM call types); the Responses API takes its system
+# prompt as `instructions`, chat as a first system message.
+RESPONSES_CALL = "aresponses"
+SPOKEN_CALLS = frozenset({"acompletion", "completion", RESPONSES_CALL})
 
 
 def _not_found(message: str) -> ProxyException:
@@ -57,11 +62,12 @@ class PersonaHook(CustomLogger):
         user_api_key_dict: UserAPIKeyAuth,
         cache: Any,  # noqa: ARG002
         data: dict[str, Any],
-        call_type: Any,  # noqa: ARG002
+        call_type: Any,
     ) -> dict[str, Any]:
         ours = user_api_key_dict.metadata or {}
         tenant = ours.get("konstruct_tenant_id")
-        if tenant is None:
+        kind = str(getattr(call_type, "value", call_type))
+        if tenant is None or kind not in SPOKEN_CALLS:
             return data
         metadata = data.setdefault("metadata", {})
         agent_ref = _header(data, AGENT_HEADER)
@@ -69,8 +75,13 @@ class PersonaHook(CustomLogger):
             agent = await services().agent(UUID(tenant), agent_ref.strip())
             if agent is None or not agent.is_active:
                 raise _not_found(f"No active agent '{agent_ref}' in this tenant.")
-            messages = list(data.get("messages") or [])
-            data["messages"] = [{"role": "system", "content": agent.system_prompt}, *messages]
+            if kind == RESPONSES_CALL:
+                data["instructions"] = with_caller_instructions(
+                    agent.system_prompt, data.get("instructions")
+                )
+            else:
+                messages = list(data.get("messages") or [])
+                data["messages"] = [{"role": "system", "content": agent.system_prompt}, *messages]
             data["model"] = MODEL_TIER_GROUPS.get(agent.model_tier, data.get("model"))
             metadata["konstruct_agent_id"] = str(agent.id)
         requested = str(data.get("model"))
@@ -78,7 +89,8 @@ class PersonaHook(CustomLogger):
         if served != requested:
             data["model"] = served
             metadata["konstruct_degraded_from"] = requested
-        ask_for_stream_usage(data)
+        if kind != RESPONSES_CALL:  # a response reports its usage in its last event anyway
+            ask_for_stream_usage(data)
         return data
 
     async def async_post_call_response_headers_hook(

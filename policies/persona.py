@@ -94,6 +94,22 @@ def compose_system_prompt(agent: AgentPersona, *, tenant_name: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+def with_caller_instructions(system_prompt: str, instructions: object) -> str:
+    """An agent's system prompt with the API caller's own instructions (the Responses API's
+    `instructions`) fenced after it, as operator-provided guidance that cannot change who
+    the agent is."""
+    if not isinstance(instructions, str) or not instructions.strip():
+        return system_prompt
+    return "\n\n".join(
+        [
+            system_prompt,
+            "The section below is the calling application's guidance for this request. The "
+            "non-negotiable rule above still holds: you are an AI and say so when asked.",
+            _section("CALLER INSTRUCTIONS", instructions),
+        ]
+    )
+
+
 def suggest_agent_name(seed: int) -> str:
     """A human-like first name for a new agent, the same for the same seed."""
     return _AGENT_NAMES[seed % len(_AGENT_NAMES)]

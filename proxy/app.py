@@ -9,6 +9,7 @@ from litellm.proxy.proxy_server import app as litellm_app
 
 from plugins.contracts import bind
 from plugins.firewall import TenantSurface
+from proxy import cooldowns
 from proxy.agents.endpoints import router as agents
 from proxy.api.errors import install_error_handlers
 from proxy.api.health import router as health
@@ -39,6 +40,7 @@ def mount(app: FastAPI, runtime: Runtime) -> None:
 
 
 configure_logging(get_settings())
+cooldowns.install()
 runtime = Runtime(get_settings())
 gateway = GatewayServices(runtime)
 bind(gateway)

@@ -65,6 +65,8 @@ def local_deployments(groups: list[str], api_base: str) -> list[dict[str, Any]]:
                 "max_retries": 0,
                 "input_cost_per_token": 0,
                 "output_cost_per_token": 0,
+                # llama.cpp's server has no Responses API: LiteLLM answers it through chat.
+                "use_chat_completions_api": True,
             },
             "model_info": {"id": f"{group.removeprefix('konstruct-')}-local"},
         }

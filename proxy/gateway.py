@@ -25,6 +25,7 @@ from proxy.cache import agent_card_key, read_cached, store_if_unchanged
 from proxy.keys.repository import KeyRepository, KeyRouteRepository
 from proxy.limits.repository import LimitsRepository
 from proxy.local_cache import LocalCache
+from proxy.responses.repository import ResponseRepository
 from proxy.runtime import Runtime
 from proxy.tenants.repository import TenantRepository
 from proxy.usage.repository import UsageRepository
@@ -148,6 +149,15 @@ class GatewayServices:
     async def record_usage(self, record: UsageRecord) -> None:
         """Buffered: written (and counted as spend) within a quarter second, in batches."""
         self.usage.submit(record)
+
+    async def owns_response(self, tenant_id: UUID, response_id: str) -> bool:
+        async with self.runtime.db.tenant_transaction(tenant_id) as conn:
+            return await ResponseRepository(conn).owns(response_id)
+
+    async def record_response(self, tenant_id: UUID, response_id: str) -> None:
+        """Before the caller can use the id: a follow-up may name it at once."""
+        async with self.runtime.db.tenant_transaction(tenant_id) as conn:
+            await ResponseRepository(conn).record(tenant_id=tenant_id, response_id=response_id)
 
     async def close(self) -> None:
         """At shutdown: write buffered usage, stop listening for cache invalidations."""

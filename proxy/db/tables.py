@@ -184,6 +184,14 @@ usage_events = Table(
     _ts("created_at"),
 )
 
+gateway_responses = Table(
+    "gateway_responses",
+    metadata,
+    _uuid("tenant_id", nullable=False),
+    Column("response_id", Text, nullable=False),
+    _ts("created_at"),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,

@@ -1,4 +1,5 @@
-"""Fake OpenAI API: ``/v1/chat/completions`` (plain and SSE streaming), ``/v1/models``.
+"""Fake OpenAI API: ``/v1/chat/completions`` (plain and SSE streaming), ``/v1/models``, and
+the Responses API (``/v1/responses``, tests/fakes/openai_responses.py).
 
 Point the OpenAI SDK at ``fake.url + "/v1"``, LiteLLM at ``api_base=fake.url + "/v1"``.
 
@@ -25,6 +26,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from tests.fakes import openai_responses
 from tests.fakes.base import Recorded, Response, json_response, run_standalone
 from tests.fakes.llm_base import LLMFakeServer
 
@@ -182,10 +184,26 @@ class OpenAIFake(LLMFakeServer):
     provider: ClassVar[str] = "openai"
     KNOBS: ClassVar[dict[str, Any]] = {"models": ["gpt-4o-mini", "gpt-4o"], "response_id": None}
 
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, **knobs: Any) -> None:
+        # Responses API results stored in this (shared) provider account, by id.
+        self.stored_responses: dict[str, dict[str, Any]] = {}
+        super().__init__(host, port, **knobs)
+
+    def clear(self) -> None:
+        with self._lock:
+            super().clear()
+            self.stored_responses.clear()
+
     def is_model_call(self, rec: Recorded) -> bool:
-        return rec.method == "POST" and rec.path in CHAT_PATHS
+        return rec.method == "POST" and (
+            rec.path in CHAT_PATHS or rec.path == openai_responses.RESPONSES_PATH
+        )
 
     def system_prompt_of(self, rec: Recorded) -> str | None:
+        if rec.path == openai_responses.RESPONSES_PATH:
+            body = rec.json if isinstance(rec.json, dict) else {}
+            instructions = body.get("instructions")
+            return instructions if isinstance(instructions, str) else None
         return system_prompt_of_chat(rec)
 
     def error_response(self, status: int, message: str | None = None) -> Response:
@@ -200,7 +218,15 @@ class OpenAIFake(LLMFakeServer):
         if self.is_model_call(rec):
             if not isinstance(rec.json, dict):
                 return self.error_response(400, "We could not parse the JSON body of your request.")
+            if rec.path == openai_responses.RESPONSES_PATH:
+                return self.gate(rec) or openai_responses.create(self, rec)
             return self.gate(rec) or chat_completion_response(self, rec)
+        if rec.path.startswith(openai_responses.RESPONSES_PATH + "/"):
+            if self.required_key is not None and self.key_of(rec) != self.required_key:
+                return self.error_response(401)
+            answer = openai_responses.by_id(self, rec)
+            if answer is not None:
+                return answer
         if rec.method == "GET" and rec.path == MODELS_PATH:
             return models_response(self.models, "fake-openai")
         if rec.method == "GET" and rec.path.startswith(MODELS_PATH + "/"):

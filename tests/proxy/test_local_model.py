@@ -3,6 +3,7 @@
 No fake here: the proxy talks to the real llama.cpp server that `make up` starts.
 """
 
+import asyncio
 import os
 import signal
 import socket
@@ -104,6 +105,34 @@ async def test_an_agent_answers_from_the_local_model_with_no_provider_key(
             Decimal(0),
         )
     ]
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+async def test_the_responses_api_answers_from_the_local_model_as_the_agent(
+    local_proxy: ProxyServer, world: TenantWorld, owner_db: Database
+) -> None:
+    gateway = sdk(local_proxy, world.key).responses
+    made = gateway.create(
+        model="konstruct-fast",
+        input="Say hello to me in one short sentence.",
+        max_output_tokens=24,
+        extra_headers={"X-Konstruct-Agent": world.agent["slug"]},
+    )
+    assert made.status == "completed"
+    assert made.output_text.strip()
+    assert made.usage is not None
+    # The agent's system prompt went in as instructions: far more than the question alone.
+    assert made.usage.input_tokens > 50
+    streamed = list(gateway.create(model="konstruct-fast", input="Hi", stream=True,
+                                   max_output_tokens=16))  # fmt: skip
+    assert streamed[-1].type == "response.completed"
+    assert any(event.type == "response.output_text.delta" for event in streamed)
+    for _ in range(100):
+        if len(await usage_rows(owner_db, world.id)) >= 2:
+            break
+        await asyncio.sleep(0.1)
+    assert len(await usage_rows(owner_db, world.id)) >= 2
 
 
 @pytest.mark.e2e

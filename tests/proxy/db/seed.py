@@ -10,6 +10,7 @@ from proxy.conversations.repository import ConversationRepository
 from proxy.db.engine import Database
 from proxy.keys.repository import KeyRepository
 from proxy.limits.repository import LimitsRepository
+from proxy.responses.repository import ResponseRepository
 from proxy.usage.repository import UsageRepository
 
 
@@ -64,4 +65,5 @@ async def seed_tenant(db: Database, tenant_id: uuid.UUID) -> Seeded:
             key_id=key.id,
         )
         await AuditRepository(conn).add(tenant_id=tenant_id, actor="test", action="seed")
+        await ResponseRepository(conn).record(tenant_id=tenant_id, response_id=f"resp_{tag}")
     return Seeded(agent.id, key.id, connection.id, conversation_id)

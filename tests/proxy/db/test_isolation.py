@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from proxy.db.engine import Database, NoTenantError, TenantMismatchError, tenant_scope
+from proxy.db.tables import PLATFORM_TABLES
 from tests.conftest import Services, Tenant
 from tests.proxy.db.seed import Seeded, seed_tenant
 
@@ -22,6 +23,7 @@ TENANT_TABLES = (
     "conversations",
     "messages",
     "usage_events",
+    "gateway_responses",
     "audit_log",
 )
 
@@ -64,8 +66,26 @@ def forged_inserts(b: uuid.UUID, seeded: Seeded) -> dict[str, tuple[str, dict[st
             " completion_tokens) values (:t, :s, 'g', 'm', 1, 1)",
             {**p, "s": tag},
         ),
+        "gateway_responses": (
+            "insert into gateway_responses (tenant_id, response_id) values (:t, :s)",
+            {**p, "s": f"resp_{tag}"},
+        ),
         "audit_log": ("insert into audit_log (tenant_id, actor, action) values (:t, 'x', 'x')", p),
     }
+
+
+async def test_the_matrix_covers_every_table_with_a_tenant(owner_db: Database) -> None:
+    async with owner_db.platform_transaction() as conn:
+        found = (
+            await conn.execute(
+                text(
+                    "select table_name from information_schema.columns "
+                    "where table_schema = 'public' and column_name = 'tenant_id'"
+                )
+            )
+        ).scalars()
+        with_tenant = set(found) - set(PLATFORM_TABLES)
+    assert with_tenant == set(TENANT_TABLES)
 
 
 async def count_rows(owner_db: Database, table: str, tenant_id: uuid.UUID) -> int:

@@ -1,0 +1,1 @@
+"""Responses API results the gateway served, and which tenant owns each."""
