@@ -5,6 +5,7 @@ import { usePathname, useRouter } from "next/navigation";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { useTenants } from "@/features/tenants/api";
+import { leaveOrAsk } from "@/lib/leave-guard";
 
 export function TenantSwitcher({ currentTenantId }: { currentTenantId: string | null }) {
   const router = useRouter();
@@ -14,7 +15,7 @@ export function TenantSwitcher({ currentTenantId }: { currentTenantId: string | 
 
   function switchTo(tenantId: string) {
     const section = pathname.match(/^\/tenants\/[^/]+\/(agents|keys|slack|usage|audit)/)?.[1];
-    router.push(`/tenants/${encodeURIComponent(tenantId)}${section ? `/${section}` : ""}`);
+    leaveOrAsk(() => router.push(`/tenants/${encodeURIComponent(tenantId)}${section ? `/${section}` : ""}`));
   }
 
   return (

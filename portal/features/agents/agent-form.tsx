@@ -16,6 +16,7 @@ import { TagInput } from "@/components/ui/tag-input";
 import { Textarea } from "@/components/ui/textarea";
 import type { AgentCreate, AgentUpdate } from "@/lib/api/types";
 import { applyApiError } from "@/lib/forms";
+import { useLeaveGuard } from "@/lib/leave-guard";
 import { EscalationRulesField } from "./escalation-rules-field";
 import { agentSchema, valuesToAgent, type AgentValues } from "./schema";
 
@@ -43,6 +44,7 @@ export function AgentForm({ defaultValues, submitLabel, onSubmit, aside }: Agent
     reset,
     formState: { errors, isSubmitting, isDirty },
   } = useForm<AgentValues>({ resolver: zodResolver(agentSchema), defaultValues });
+  useLeaveGuard(isDirty);
 
   const submit = handleSubmit(async (values) => {
     try {

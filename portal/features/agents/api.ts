@@ -29,6 +29,7 @@ export function useAgent(tenantId: string, agentId: string) {
 export function useSaveAgent(tenantId: string, agentId?: string) {
   const client = useQueryClient();
   return useMutation({
+    meta: { success: agentId ? "Agent saved" : "Agent created" },
     mutationFn: (body: AgentCreate) =>
       agentId
         ? api<Agent>(agentPath(tenantId, agentId), { method: "PATCH", body })
@@ -43,6 +44,7 @@ export function useSaveAgent(tenantId: string, agentId?: string) {
 export function useDeleteAgent(tenantId: string) {
   const client = useQueryClient();
   return useMutation({
+    meta: { success: "Agent deleted" },
     mutationFn: (agentId: string) => api<void>(agentPath(tenantId, agentId), { method: "DELETE" }),
     onSuccess: () => client.invalidateQueries({ queryKey: agentKeys.list(tenantId) }),
   });

@@ -16,6 +16,7 @@ export function useKeys(tenantId: string) {
 export function useIssueKey(tenantId: string) {
   const client = useQueryClient();
   return useMutation({
+    meta: { success: "Key issued" },
     mutationFn: (body: TenantKeyCreate) => api<TenantKeyCreated>(keysPath(tenantId), { method: "POST", body }),
     onSuccess: () => client.invalidateQueries({ queryKey: keyKeys.list(tenantId) }),
   });
@@ -24,6 +25,7 @@ export function useIssueKey(tenantId: string) {
 export function useRotateKey(tenantId: string) {
   const client = useQueryClient();
   return useMutation({
+    meta: { success: "Key rotated: the old secret no longer works" },
     mutationFn: (keyId: string) => api<TenantKeyCreated>(`${keysPath(tenantId)}/${seg(keyId)}/rotate`, { method: "POST" }),
     onSuccess: () => client.invalidateQueries({ queryKey: keyKeys.list(tenantId) }),
   });
@@ -32,6 +34,7 @@ export function useRotateKey(tenantId: string) {
 export function useRevokeKey(tenantId: string) {
   const client = useQueryClient();
   return useMutation({
+    meta: { success: "Key revoked" },
     mutationFn: (keyId: string) => api<TenantKey>(`${keysPath(tenantId)}/${seg(keyId)}/revoke`, { method: "POST" }),
     onSuccess: () => client.invalidateQueries({ queryKey: keyKeys.list(tenantId) }),
   });

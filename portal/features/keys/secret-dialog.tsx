@@ -1,8 +1,19 @@
-// Shows a new key's secret exactly once, with a copy button and a ready-to-run curl line.
+// Shows a new key's secret exactly once, with a copy button and a ready-to-run curl line. Closing it
+// any other way than "I have copied it" (Escape, the close button) asks first: the secret is gone after.
 "use client";
 
-import { useRef } from "react";
+import { useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
+import {
+  AlertDialog,
+  AlertDialogAction,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+} from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import type { TenantKeyCreated } from "@/lib/api/types";
@@ -11,9 +22,16 @@ import { curlExample } from "./schema";
 
 export function SecretDialog({ created, gatewayUrl, onClose }: { created: TenantKeyCreated | null; gatewayUrl: string; onClose: () => void }) {
   const copyRef = useRef<HTMLButtonElement>(null);
+  const [confirming, setConfirming] = useState(false);
   const curl = created ? curlExample(gatewayUrl, created.secret) : "";
+
+  function close() {
+    setConfirming(false);
+    onClose();
+  }
+
   return (
-    <Dialog open={created !== null} onOpenChange={(open) => !open && onClose()}>
+    <Dialog open={created !== null} onOpenChange={(open) => !open && setConfirming(true)}>
       <DialogContent
         onOpenAutoFocus={(event) => {
           event.preventDefault();
@@ -53,9 +71,23 @@ export function SecretDialog({ created, gatewayUrl, onClose }: { created: Tenant
           </div>
         ) : null}
         <DialogFooter>
-          <Button onClick={onClose}>I have copied it</Button>
+          <Button onClick={close}>I have copied it</Button>
         </DialogFooter>
       </DialogContent>
+      <AlertDialog open={confirming} onOpenChange={setConfirming}>
+        <AlertDialogContent>
+          <AlertDialogHeader>
+            <AlertDialogTitle>Close without the secret?</AlertDialogTitle>
+            <AlertDialogDescription>
+              This is the only time the secret is shown. Once closed, only its prefix is listed; a lost secret means rotating the key.
+            </AlertDialogDescription>
+          </AlertDialogHeader>
+          <AlertDialogFooter>
+            <AlertDialogCancel>Keep it open</AlertDialogCancel>
+            <AlertDialogAction onClick={close}>Close anyway</AlertDialogAction>
+          </AlertDialogFooter>
+        </AlertDialogContent>
+      </AlertDialog>
     </Dialog>
   );
 }

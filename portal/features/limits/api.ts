@@ -16,6 +16,7 @@ export function useLimits(tenantId: string) {
 export function usePutLimits(tenantId: string) {
   const client = useQueryClient();
   return useMutation({
+    meta: { success: "Limits saved" },
     mutationFn: (body: LimitsUpdate) => api<Limits>(limitsPath(tenantId), { method: "PUT", body }),
     onSuccess: (limits) => {
       client.setQueryData(limitKeys.one(tenantId), limits);

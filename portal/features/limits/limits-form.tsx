@@ -2,7 +2,6 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { FormError } from "@/components/form-error";
 import { Button } from "@/components/ui/button";
@@ -10,6 +9,7 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import type { Limits, LimitsUpdate } from "@/lib/api/types";
 import { applyApiError } from "@/lib/forms";
+import { useLeaveGuard } from "@/lib/leave-guard";
 import { limitsSchema, limitsToValues, valuesToLimits, type LimitsValues } from "./schema";
 
 export function LimitsForm({ limits, onSubmit }: { limits: Limits; onSubmit: (body: LimitsUpdate) => Promise<unknown> }) {
@@ -21,13 +21,12 @@ export function LimitsForm({ limits, onSubmit }: { limits: Limits; onSubmit: (bo
     formState: { errors, isSubmitting, isDirty },
   } = useForm<LimitsValues>({ resolver: zodResolver(limitsSchema), defaultValues: limitsToValues(limits) });
 
-  const [saved, setSaved] = useState(false);
+  useLeaveGuard(isDirty);
 
   const submit = handleSubmit(async (values) => {
     try {
       await onSubmit(valuesToLimits(values));
       reset(values);
-      setSaved(true);
     } catch (error) {
       applyApiError(
         error,
@@ -63,11 +62,7 @@ export function LimitsForm({ limits, onSubmit }: { limits: Limits; onSubmit: (bo
         <Button type="submit" disabled={isSubmitting || !isDirty}>
           {isSubmitting ? "Saving…" : "Save limits"}
         </Button>
-        {saved && !isDirty ? (
-          <span role="status" className="text-xs text-muted-foreground">
-            Saved
-          </span>
-        ) : null}
+        {isDirty ? <span className="text-xs text-muted-foreground">Unsaved changes</span> : null}
       </div>
     </form>
   );

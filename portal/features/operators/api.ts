@@ -15,6 +15,7 @@ export function useOperators() {
 export function useInviteOperator() {
   const client = useQueryClient();
   return useMutation({
+    meta: { success: "Operator invited" },
     mutationFn: (body: OperatorCreate) => api<Operator>("operators", { method: "POST", body }),
     onSuccess: () => client.invalidateQueries({ queryKey: operatorKeys.all }),
   });
@@ -23,6 +24,7 @@ export function useInviteOperator() {
 export function useDeleteOperator() {
   const client = useQueryClient();
   return useMutation({
+    meta: { success: "Operator removed" },
     mutationFn: (operatorId: string) => api<void>(`operators/${seg(operatorId)}`, { method: "DELETE" }),
     onSuccess: () => client.invalidateQueries({ queryKey: operatorKeys.all }),
   });

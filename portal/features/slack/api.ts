@@ -16,6 +16,7 @@ export function useSlackConnections(tenantId: string) {
 export function useCreateSlackConnection(tenantId: string) {
   const client = useQueryClient();
   return useMutation({
+    meta: { success: "Workspace connected" },
     mutationFn: (body: SlackConnectionCreate) => api<SlackConnection>(connectionsPath(tenantId), { method: "POST", body }),
     onSuccess: () => client.invalidateQueries({ queryKey: slackKeys.list(tenantId) }),
   });
@@ -24,6 +25,7 @@ export function useCreateSlackConnection(tenantId: string) {
 export function useUpdateSlackConnection(tenantId: string, connectionId: string) {
   const client = useQueryClient();
   return useMutation({
+    meta: { success: "Workspace saved" },
     mutationFn: (body: SlackConnectionUpdate) =>
       api<SlackConnection>(`${connectionsPath(tenantId)}/${seg(connectionId)}`, { method: "PATCH", body }),
     onSuccess: () => client.invalidateQueries({ queryKey: slackKeys.list(tenantId) }),
@@ -33,6 +35,7 @@ export function useUpdateSlackConnection(tenantId: string, connectionId: string)
 export function useDeleteSlackConnection(tenantId: string) {
   const client = useQueryClient();
   return useMutation({
+    meta: { success: "Workspace disconnected" },
     mutationFn: (connectionId: string) => api<void>(`${connectionsPath(tenantId)}/${seg(connectionId)}`, { method: "DELETE" }),
     onSuccess: () => client.invalidateQueries({ queryKey: slackKeys.list(tenantId) }),
   });

@@ -3,7 +3,6 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Plus, Trash2 } from "lucide-react";
-import { useState } from "react";
 import { Controller, useFieldArray, useForm } from "react-hook-form";
 import { FormError } from "@/components/form-error";
 import { Button } from "@/components/ui/button";
@@ -12,6 +11,7 @@ import { Input } from "@/components/ui/input";
 import { SelectField, type SelectOption } from "@/components/ui/select-field";
 import type { SlackConnection, SlackConnectionUpdate } from "@/lib/api/types";
 import { applyApiError } from "@/lib/forms";
+import { useLeaveGuard } from "@/lib/leave-guard";
 import { channelAgentsPayload, channelAgentsSchema, NO_AGENT, type ChannelAgentsValues } from "./schema";
 
 export function ChannelAgentsForm({
@@ -40,13 +40,12 @@ export function ChannelAgentsForm({
   const { fields, append, remove } = useFieldArray({ control, name: "overrides" });
   const prefix = `connection-${connection.id}`;
 
-  const [saved, setSaved] = useState(false);
+  useLeaveGuard(isDirty);
 
   const submit = handleSubmit(async (values) => {
     try {
       await onSubmit(channelAgentsPayload(values));
       reset(values);
-      setSaved(true);
     } catch (error) {
       applyApiError(error, setError, ["default_agent_id"], { channel_agents: "overrides" });
     }
@@ -108,11 +107,7 @@ export function ChannelAgentsForm({
         <Button type="submit" disabled={isSubmitting || !isDirty}>
           {isSubmitting ? "Saving…" : "Save routing"}
         </Button>
-        {saved && !isDirty ? (
-          <span role="status" className="text-xs text-muted-foreground">
-            Saved
-          </span>
-        ) : null}
+        {isDirty ? <span className="text-xs text-muted-foreground">Unsaved changes</span> : null}
       </div>
     </form>
   );

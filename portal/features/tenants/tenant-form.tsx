@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { applyApiError } from "@/lib/forms";
+import { useLeaveGuard } from "@/lib/leave-guard";
 import type { Tenant } from "@/lib/api/types";
 import { slugify, tenantSchema, type TenantValues } from "./schema";
 
@@ -25,11 +26,13 @@ export function TenantForm({ tenant, submitLabel, onSubmit, onCancel }: TenantFo
     setValue,
     setError,
     getFieldState,
-    formState: { errors, isSubmitting },
+    formState: { errors, isSubmitting, isDirty },
   } = useForm<TenantValues>({
     resolver: zodResolver(tenantSchema),
     defaultValues: { name: tenant?.name ?? "", slug: tenant?.slug ?? "" },
   });
+
+  useLeaveGuard(isDirty);
 
   const nameField = register("name", {
     onChange: (event: { target: { value: string } }) => {

@@ -67,7 +67,9 @@ describe("LimitsForm", () => {
       tenant_messages_per_minute: 30,
       channel_messages_per_minute: 0,
     });
-    expect(await screen.findByText("Saved")).toBeInTheDocument();
+    // Saved: nothing is left unsaved, so there is nothing to save again.
+    await waitFor(() => expect(screen.getByRole("button", { name: "Save limits" })).toBeDisabled());
+    expect(screen.queryByText("Unsaved changes")).not.toBeInTheDocument();
   });
 
   it("maps the proxy's degrade_at_share error onto the percentage field", async () => {

@@ -46,4 +46,27 @@ describe("SecretDialog", () => {
     expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
     expect(screen.queryByText(/sk-kon-abc123secret/)).not.toBeInTheDocument();
   });
+
+  it("asks before Escape closes it; keeping it open keeps the secret", async () => {
+    const user = userEvent.setup();
+    const onClose = vi.fn();
+    render(<SecretDialog created={created} gatewayUrl="http://127.0.0.1:4000" onClose={onClose} />);
+    await user.keyboard("{Escape}");
+    const confirm = await screen.findByRole("alertdialog", { name: "Close without the secret?" });
+    expect(confirm).toHaveTextContent("only time the secret is shown");
+    await user.click(screen.getByRole("button", { name: "Keep it open" }));
+    await waitFor(() => expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument());
+    expect(screen.getByTestId("key-secret")).toHaveTextContent("sk-kon-abc123secret");
+    expect(onClose).not.toHaveBeenCalled();
+  });
+
+  it("the close button asks too, and closes once confirmed", async () => {
+    const user = userEvent.setup();
+    const onClose = vi.fn();
+    render(<SecretDialog created={created} gatewayUrl="http://127.0.0.1:4000" onClose={onClose} />);
+    await user.click(screen.getByRole("button", { name: "Close" }));
+    expect(onClose).not.toHaveBeenCalled();
+    await user.click(await screen.findByRole("button", { name: "Close anyway" }));
+    await waitFor(() => expect(onClose).toHaveBeenCalledTimes(1));
+  });
 });

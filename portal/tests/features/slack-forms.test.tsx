@@ -86,6 +86,7 @@ describe("ChannelAgentsForm", () => {
     await userEvent.click(await screen.findByRole("option", { name: "Noah Patel" }));
     await userEvent.click(screen.getByRole("button", { name: "Save routing" }));
     await waitFor(() => expect(onSubmit).toHaveBeenCalledWith({ default_agent_id: null, channel_agents: { C111AAA: "a-1", C222BBB: "a-2" } }));
-    expect(await screen.findByText("Saved")).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole("button", { name: "Save routing" })).toBeDisabled());
+    expect(screen.queryByText("Unsaved changes")).not.toBeInTheDocument();
   });
 });
