@@ -7,9 +7,9 @@ const badgeVariants = cva("inline-flex items-center rounded-full border px-2 py-
   variants: {
     variant: {
       default: "border-transparent bg-primary/10 text-primary",
-      success: "border-transparent bg-emerald-100 text-emerald-800",
-      warning: "border-transparent bg-amber-100 text-amber-800",
-      destructive: "border-transparent bg-red-100 text-red-800",
+      success: "border-transparent bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200",
+      warning: "border-transparent bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-200",
+      destructive: "border-transparent bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200",
       outline: "text-muted-foreground",
     },
   },

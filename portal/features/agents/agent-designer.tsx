@@ -56,7 +56,7 @@ function EditAgentForm({ tenantId, agent }: { tenantId: string; agent: Agent }) 
         title={agent.name}
         description={
           <>
-            {agent.role} · header <code className="font-mono">X-Konstruct-Agent: {agent.slug || agent.id}</code>
+            {agent.role} · header <code className="font-mono [overflow-wrap:anywhere]">X-Konstruct-Agent: {agent.slug || agent.id}</code>
           </>
         }
         actions={<DeleteAgentButton tenantId={tenantId} agent={agent} />}

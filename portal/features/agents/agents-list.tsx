@@ -57,10 +57,14 @@ export function AgentsList({ tenantId }: { tenantId: string }) {
                         </Badge>
                       ) : null}
                     </TableCell>
-                    <TableCell>{agent.role}</TableCell>
-                    <TableCell className="font-mono text-xs">{agent.slug}</TableCell>
-                    <TableCell className="capitalize">{agent.model_tier}</TableCell>
-                    <TableCell>
+                    <TableCell label="Role">{agent.role}</TableCell>
+                    <TableCell label="Slug" className="font-mono text-xs">
+                      {agent.slug}
+                    </TableCell>
+                    <TableCell label="Model tier" className="capitalize">
+                      {agent.model_tier}
+                    </TableCell>
+                    <TableCell label="Status">
                       <Badge variant={agent.is_active ? "success" : "outline"}>{agent.is_active ? "Active" : "Inactive"}</Badge>
                     </TableCell>
                   </TableRow>

@@ -42,13 +42,19 @@ export function PromptPreview({ tenantId, agentId, overrides }: { tenantId: stri
             {errorMessage(preview.error)}
           </p>
         ) : (
+          // A scroll region: focusable so keyboard users can scroll it too (WCAG 2.1.1), named for screen readers.
           <pre
+            role="region"
+            tabIndex={0}
             aria-label="Composed system prompt"
             aria-busy={preview.isFetching}
-            className={cn("max-h-96 overflow-auto whitespace-pre-wrap rounded-md bg-muted p-3 font-mono text-xs leading-relaxed", preview.isFetching && "opacity-70")}
+            className={cn(
+              "max-h-96 overflow-auto whitespace-pre-wrap rounded-md bg-muted p-3 font-mono text-xs leading-relaxed [overflow-wrap:anywhere] focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
+              preview.isFetching && "opacity-70",
+            )}
           >
             {lines.map((line, index) => (
-              <span key={index} className={cn("block", TRANSPARENCY.test(line) && "rounded bg-amber-100 text-amber-900")}>
+              <span key={index} className={cn("block", TRANSPARENCY.test(line) && "rounded bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-100")}>
                 {line || "\u00a0"}
               </span>
             ))}

@@ -35,24 +35,31 @@ export function AuditLog({ tenantId }: { tenantId: string }) {
           ) : audit.data.items.length === 0 ? (
             <EmptyState title="Nothing recorded yet" description="Changes to agents, keys, Slack and limits appear here." />
           ) : (
-            <Table>
+            // Fixed column shares: long targets and details wrap or are cut instead of widening the table.
+            <Table className="sm:table-fixed">
               <TableHeader>
                 <TableRow>
-                  <TableHead>When</TableHead>
-                  <TableHead>Who</TableHead>
-                  <TableHead>Action</TableHead>
-                  <TableHead>Target</TableHead>
-                  <TableHead>Detail</TableHead>
+                  <TableHead className="w-[19%]">When</TableHead>
+                  <TableHead className="w-[21%]">Who</TableHead>
+                  <TableHead className="w-[17%]">Action</TableHead>
+                  <TableHead className="w-[15%]">Target</TableHead>
+                  <TableHead className="w-[28%]">Detail</TableHead>
                 </TableRow>
               </TableHeader>
               <TableBody>
                 {audit.data.items.map((entry) => (
                   <TableRow key={entry.id}>
-                    <TableCell className="whitespace-nowrap text-muted-foreground">{formatDateTime(entry.created_at)}</TableCell>
-                    <TableCell>{entry.actor}</TableCell>
-                    <TableCell className="font-mono text-xs">{entry.action}</TableCell>
-                    <TableCell className="font-mono text-xs">{entry.target ?? "—"}</TableCell>
-                    <TableCell className="max-w-md truncate text-xs text-muted-foreground" title={detailText(entry.detail)}>
+                    <TableCell className="text-muted-foreground">{formatDateTime(entry.created_at)}</TableCell>
+                    <TableCell label="Who" className="sm:[overflow-wrap:anywhere]">
+                      {entry.actor}
+                    </TableCell>
+                    <TableCell label="Action" className="font-mono text-xs sm:[overflow-wrap:anywhere]">
+                      {entry.action}
+                    </TableCell>
+                    <TableCell label="Target" className="font-mono text-xs sm:[overflow-wrap:anywhere]">
+                      {entry.target ?? "—"}
+                    </TableCell>
+                    <TableCell label="Detail" className="text-xs text-muted-foreground sm:truncate" title={detailText(entry.detail)}>
                       {detailText(entry.detail)}
                     </TableCell>
                   </TableRow>

@@ -109,18 +109,20 @@ export function KeysList({ tenantId, gatewayUrl }: { tenantId: string; gatewayUr
                   return (
                     <TableRow key={key.id}>
                       <TableCell className="font-medium">{key.name}</TableCell>
-                      <TableCell className="font-mono text-xs">{key.prefix}…</TableCell>
-                      <TableCell>
+                      <TableCell label="Prefix" className="font-mono text-xs">
+                        {key.prefix}…
+                      </TableCell>
+                      <TableCell label="Limits (rpm / tpm)">
                         {limit(key.rpm_limit)} / {limit(key.tpm_limit)}
                       </TableCell>
-                      <TableCell>{key.last_used_at ? formatDateTime(key.last_used_at) : "Never"}</TableCell>
-                      <TableCell>{key.expires_at ? formatDateTime(key.expires_at) : "Never"}</TableCell>
-                      <TableCell>
+                      <TableCell label="Last used">{key.last_used_at ? formatDateTime(key.last_used_at) : "Never"}</TableCell>
+                      <TableCell label="Expires">{key.expires_at ? formatDateTime(key.expires_at) : "Never"}</TableCell>
+                      <TableCell label="Status">
                         <Badge variant={state.variant}>{state.label}</Badge>
                       </TableCell>
-                      <TableCell className="text-right">
+                      <TableCell className="sm:text-right">
                         {key.revoked_at ? null : (
-                          <div className="flex justify-end gap-2">
+                          <div className="flex gap-2 sm:justify-end">
                             <ConfirmKeyAction
                               trigger="Rotate"
                               title={`Rotate ${key.name}?`}

@@ -96,14 +96,16 @@ export function OperatorsList({ currentOperatorId, inviteForTenantId }: { curren
                 {operators.data.items.map((operator) => (
                   <TableRow key={operator.id}>
                     <TableCell className="font-medium">{operator.email}</TableCell>
-                    <TableCell>
+                    <TableCell label="Role">
                       <Badge variant={operator.role === "platform_admin" ? "default" : "outline"}>
                         {operator.role === "platform_admin" ? "Platform admin" : "Tenant admin"}
                       </Badge>
                     </TableCell>
-                    <TableCell>{tenantName(operator.tenant_id)}</TableCell>
-                    <TableCell className="text-muted-foreground">{formatDateTime(operator.created_at)}</TableCell>
-                    <TableCell className="text-right">
+                    <TableCell label="Tenant">{tenantName(operator.tenant_id)}</TableCell>
+                    <TableCell label="Added" className="text-muted-foreground">
+                      {formatDateTime(operator.created_at)}
+                    </TableCell>
+                    <TableCell className="sm:text-right">
                       {operator.id === currentOperatorId ? (
                         <span className="text-xs text-muted-foreground">You</span>
                       ) : (

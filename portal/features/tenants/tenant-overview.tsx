@@ -86,7 +86,7 @@ function Overview({ tenant, canManage }: { tenant: Tenant; canManage: boolean })
             <CardTitle>Details</CardTitle>
           </CardHeader>
           <CardContent>
-            <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
+            <dl className="grid grid-cols-[minmax(0,7rem)_minmax(0,1fr)] gap-x-3 gap-y-2 text-sm [overflow-wrap:anywhere]">
               <dt className="text-muted-foreground">Tenant id</dt>
               <dd className="font-mono text-xs">{tenant.id}</dd>
               <dt className="text-muted-foreground">Slug</dt>

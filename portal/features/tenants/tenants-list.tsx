@@ -69,7 +69,7 @@ export function TenantsList() {
       <Card>
         <CardContent className="grid gap-4 pt-5">
           <div className="flex flex-wrap items-end gap-3">
-            <div className="grid min-w-64 flex-1 gap-1.5">
+            <div className="grid min-w-0 flex-1 basis-64 gap-1.5">
               <Label htmlFor="tenant-search">Search</Label>
               <div className="relative">
                 <Search className="absolute left-2.5 top-2.5 size-4 text-muted-foreground" aria-hidden />
@@ -83,7 +83,7 @@ export function TenantsList() {
                 />
               </div>
             </div>
-            <div className="grid w-48 gap-1.5">
+            <div className="grid w-full gap-1.5 sm:w-48">
               <Label htmlFor="tenant-status-filter">Status</Label>
               <Select value={status} onValueChange={setStatus}>
                 <SelectTrigger id="tenant-status-filter">
@@ -126,11 +126,15 @@ export function TenantsList() {
                         {tenant.name}
                       </Link>
                     </TableCell>
-                    <TableCell className="font-mono text-xs">{tenant.slug}</TableCell>
-                    <TableCell>
+                    <TableCell label="Slug" className="font-mono text-xs">
+                      {tenant.slug}
+                    </TableCell>
+                    <TableCell label="Status">
                       <TenantStatusBadge status={tenant.status} />
                     </TableCell>
-                    <TableCell className="text-muted-foreground">{formatDateTime(tenant.created_at)}</TableCell>
+                    <TableCell label="Created" className="text-muted-foreground">
+                      {formatDateTime(tenant.created_at)}
+                    </TableCell>
                   </TableRow>
                 ))}
               </TableBody>

@@ -11,6 +11,13 @@ const COLORS = {
   cost: "var(--color-chart-3)",
 };
 
+/** Axis text and lines in the theme's colours, so the charts read in dark mode too. */
+const AXIS = { fontSize: 12, tick: { fill: "var(--color-muted-foreground)" }, stroke: "var(--color-border)" };
+const TOOLTIP = {
+  contentStyle: { background: "var(--color-popover)", borderColor: "var(--color-border)", color: "var(--color-popover-foreground)" },
+  cursor: { fill: "var(--color-muted)" },
+};
+
 const shortDay = (day: string) => day.slice(5);
 
 const axisUsd = (value: number) => (value === 0 ? "$0" : value < 0.01 ? `$${value.toPrecision(1)}` : formatUsd(value));
@@ -25,9 +32,9 @@ export function DailyTokensChart({ days }: { days: ChartDay[] }) {
     <ResponsiveContainer width="100%" height={260}>
       <BarChart data={days} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
-        <XAxis dataKey="day" tickFormatter={shortDay} fontSize={12} />
-        <YAxis fontSize={12} width={56} />
-        <Tooltip />
+        <XAxis dataKey="day" tickFormatter={shortDay} {...AXIS} />
+        <YAxis {...AXIS} width={56} />
+        <Tooltip {...TOOLTIP} />
         <Legend />
         <Bar dataKey="prompt_tokens" name="Prompt tokens" stackId="tokens" fill={COLORS.prompt} isAnimationActive={false} />
         <Bar dataKey="completion_tokens" name="Completion tokens" stackId="tokens" fill={COLORS.completion} isAnimationActive={false} />
@@ -41,9 +48,9 @@ export function DailyCostChart({ days }: { days: ChartDay[] }) {
     <ResponsiveContainer width="100%" height={260}>
       <LineChart data={days} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
-        <XAxis dataKey="day" tickFormatter={shortDay} fontSize={12} />
-        <YAxis fontSize={12} width={80} tickFormatter={axisUsd} />
-        <Tooltip formatter={(value) => formatUsd(Number(value))} />
+        <XAxis dataKey="day" tickFormatter={shortDay} {...AXIS} />
+        <YAxis {...AXIS} width={80} tickFormatter={axisUsd} />
+        <Tooltip {...TOOLTIP} formatter={(value) => formatUsd(Number(value))} />
         <Line type="monotone" dataKey="cost_usd" name="Cost (USD)" stroke={COLORS.cost} strokeWidth={2} dot={false} isAnimationActive={false} />
       </LineChart>
     </ResponsiveContainer>
@@ -55,9 +62,9 @@ export function BreakdownChart({ rows }: { rows: BreakdownRow[] }) {
     <ResponsiveContainer width="100%" height={Math.max(160, rows.length * 44)}>
       <BarChart data={rows} layout="vertical" margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-        <XAxis type="number" fontSize={12} />
-        <YAxis type="category" dataKey="label" width={130} fontSize={12} />
-        <Tooltip />
+        <XAxis type="number" {...AXIS} />
+        <YAxis type="category" dataKey="label" width={130} {...AXIS} />
+        <Tooltip {...TOOLTIP} />
         <Bar dataKey="tokens" name="Tokens" fill={COLORS.prompt} isAnimationActive={false} />
       </BarChart>
     </ResponsiveContainer>

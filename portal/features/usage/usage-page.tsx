@@ -88,7 +88,7 @@ function UsageReport({ usage }: { usage: Usage }) {
 
   return (
     <div className="grid gap-6">
-      <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-4">
+      <div className="grid grid-cols-2 gap-4 xl:grid-cols-4">
         <Stat label="Calls" value={formatNumber(totals.calls)} />
         <Stat label="Prompt tokens" value={formatNumber(totals.prompt_tokens)} />
         <Stat label="Completion tokens" value={formatNumber(totals.completion_tokens)} />
@@ -154,11 +154,19 @@ function UsageReport({ usage }: { usage: Usage }) {
                 <TableBody>
                   {usage.by_day.map((row) => (
                     <TableRow key={row.day}>
-                      <TableCell>{row.day}</TableCell>
-                      <TableCell className="text-right tabular-nums">{formatNumber(row.calls)}</TableCell>
-                      <TableCell className="text-right tabular-nums">{formatNumber(row.prompt_tokens)}</TableCell>
-                      <TableCell className="text-right tabular-nums">{formatNumber(row.completion_tokens)}</TableCell>
-                      <TableCell className="text-right tabular-nums">{formatUsd(row.cost_usd)}</TableCell>
+                      <TableCell className="font-medium sm:font-normal">{row.day}</TableCell>
+                      <TableCell label="Calls" className="text-right tabular-nums">
+                        {formatNumber(row.calls)}
+                      </TableCell>
+                      <TableCell label="Prompt tokens" className="text-right tabular-nums">
+                        {formatNumber(row.prompt_tokens)}
+                      </TableCell>
+                      <TableCell label="Completion tokens" className="text-right tabular-nums">
+                        {formatNumber(row.completion_tokens)}
+                      </TableCell>
+                      <TableCell label="Cost" className="text-right tabular-nums">
+                        {formatUsd(row.cost_usd)}
+                      </TableCell>
                     </TableRow>
                   ))}
                 </TableBody>
@@ -185,9 +193,13 @@ function BreakdownTable({ rows, caption }: { rows: BreakdownRow[]; caption: stri
       <TableBody>
         {rows.map((row) => (
           <TableRow key={row.label}>
-            <TableCell>{row.label}</TableCell>
-            <TableCell className="text-right tabular-nums">{formatNumber(row.tokens)}</TableCell>
-            <TableCell className="text-right tabular-nums">{formatUsd(row.cost_usd)}</TableCell>
+            <TableCell className="font-medium sm:font-normal">{row.label}</TableCell>
+            <TableCell label="Tokens" className="text-right tabular-nums">
+              {formatNumber(row.tokens)}
+            </TableCell>
+            <TableCell label="Cost" className="text-right tabular-nums">
+              {formatUsd(row.cost_usd)}
+            </TableCell>
           </TableRow>
         ))}
       </TableBody>
