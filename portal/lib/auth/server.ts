@@ -1,8 +1,9 @@
 // Server-side session checks and proxy calls with the operator's token (route handlers, server components).
 import { getToken } from "next-auth/jwt";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { auth, type SessionOperator } from "@/auth";
+import { loginPath, REQUEST_PATH_HEADER } from "@/lib/auth/callback";
 import { proxyUrl } from "@/lib/config";
 import type { Tenant } from "@/lib/api/types";
 
@@ -30,10 +31,14 @@ export async function adminFetch(path: string, init: RequestInit = {}): Promise<
   return fetch(`${proxyUrl}/admin/${path}`, { ...init, headers, cache: "no-store" });
 }
 
-/** The signed-in operator, or a redirect to /login. */
+async function backToThisPage(reason?: string): Promise<never> {
+  redirect(loginPath((await headers()).get(REQUEST_PATH_HEADER) ?? "/", reason));
+}
+
+/** The signed-in operator, or a redirect to /login (and back here afterwards). */
 export async function requireOperator(): Promise<SessionOperator> {
   const session = await auth();
-  if (!session?.operator) redirect("/login");
+  if (!session?.operator) return backToThisPage();
   return session.operator;
 }
 
@@ -49,7 +54,7 @@ export async function requireResource<T>(path: string): Promise<T> {
   await requireOperator();
   const res = await adminFetch(path);
   if (res.status === 404 || res.status === 403 || res.status === 422) notFound();
-  if (res.status === 401) redirect("/login?reason=expired");
+  if (res.status === 401) await backToThisPage("expired");
   if (!res.ok) throw new Error(`The proxy answered ${res.status} for ${path}.`);
   return (await res.json()) as T;
 }
