@@ -2,6 +2,7 @@
 
 `test` runs the type check, vitest, a production build, then Playwright in Debian's
 Chromium against a real proxy on a scratch database with a fake model provider.
+`e2e [playwright args]` runs only the last step, against the build already there.
 """
 
 import asyncio
@@ -10,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +69,11 @@ def serve() -> None:
     run("npm", "run", "start")
 
 
-def e2e() -> None:
+def e2e(*playwright_args: str) -> None:
+    """Playwright against a real proxy; arguments go to Playwright (a spec file, `--grep x`)."""
+    ensure_chromium()
+    # The set-up below imports LiteLLM in this process: cost map from the package, not the web.
+    os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
     sys.path.insert(0, str(ROOT))
     from proxy.db.migrate import drop_database, migrate
     from proxy.operators.service import ensure_first_admin
@@ -110,6 +116,8 @@ def e2e() -> None:
                 "npm",
                 "run",
                 "e2e",
+                "--",
+                *playwright_args,
                 env={
                     "KONSTRUCT_PROXY_URL": f"http://127.0.0.1:{port}",
                     "KONSTRUCT_MASTER_KEY": MASTER_KEY,
@@ -126,14 +134,19 @@ def e2e() -> None:
 
 def test() -> None:
     install()
-    ensure_chromium()
     run("npm", "run", "lint")
     run("npm", "test")
     build()
     e2e()
 
 
-COMMANDS = {"install": install, "build": build, "serve": serve, "test": test, "e2e": e2e}
+COMMANDS: dict[str, Callable[..., None]] = {
+    "install": install,
+    "build": build,
+    "serve": serve,
+    "test": test,
+    "e2e": e2e,
+}
 
 if __name__ == "__main__":
-    COMMANDS[sys.argv[1] if len(sys.argv) > 1 else "test"]()
+    COMMANDS[sys.argv[1] if len(sys.argv) > 1 else "test"](*sys.argv[2:])

@@ -1,54 +1,11 @@
 // The operator journey end to end: platform admin → tenant + its admin → tenant admin designs an agent,
 // issues a key, and a gateway call with that key carries the agent's persona to the model provider.
-import { statSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { expect, test, type Page } from "@playwright/test";
+import { env, login, run, snap } from "./support";
 
-const env = {
-  proxyUrl: process.env.KONSTRUCT_PROXY_URL ?? "",
-  masterKey: process.env.KONSTRUCT_MASTER_KEY ?? "",
-  adminEmail: process.env.E2E_ADMIN_EMAIL ?? "",
-  adminPassword: process.env.E2E_ADMIN_PASSWORD ?? "",
-  fakeOpenAiUrl: process.env.E2E_FAKE_OPENAI_URL ?? "",
-};
-const missing = Object.entries(env)
-  .filter(([, value]) => !value)
-  .map(([name]) => name);
-
-const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "test-results", "screenshots");
-const run = Date.now().toString(36);
-
-test.skip(missing.length > 0, `needs a running proxy and fake provider; missing: ${missing.join(", ")}`);
-
-/** Full-page screenshot of a settled page, asserting it is not blank. */
-async function snap(page: Page, name: string) {
-  await expect(page.locator("h1").first()).toBeVisible();
-  await expect(page.getByText(/^Loading/)).toHaveCount(0);
-  await page.evaluate(async () => {
-    await document.fonts.ready;
-    window.scrollTo(0, 0);
-  });
-  const text = await page.locator("body").innerText();
-  expect(text.trim().length, `${name} shows text`).toBeGreaterThan(40);
-  await mkdir(SCREENSHOTS, { recursive: true });
-  const file = path.join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  expect(statSync(file).size, `${name}.png is not blank`).toBeGreaterThan(8_000);
-}
-
-/** The proxy admin API as the platform (master key), for cleaning up what the journey created. */
+/** The proxy admin API as the platform, answering the raw response (for clean-up). */
 async function asPlatform(method: string, adminPath: string): Promise<Response> {
   return fetch(`${env.proxyUrl}/admin/${adminPath}`, { method, headers: { Authorization: `Bearer ${env.masterKey}` } });
-}
-
-async function login(page: Page, email: string, password: string) {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).not.toHaveURL(/\/login/);
 }
 
 async function logout(page: Page) {
@@ -66,13 +23,13 @@ async function createTenant(page: Page, name: string, slug: string): Promise<str
   await dialog.getByRole("button", { name: "Create tenant" }).click();
   await expect(page).toHaveURL(/\/tenants\/[^/]+$/);
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Notifications" })).toContainText("Tenant created");
   return decodeURIComponent(new URL(page.url()).pathname.split("/")[2] ?? "");
 }
 
 const created = { tenantIds: [] as string[], operatorEmail: "" };
 
 test.afterAll(async () => {
-  if (missing.length > 0) return;
   const operators = (await (await asPlatform("GET", "operators")).json()) as { items: { id: string; email: string }[] };
   const operator = operators.items.find((item) => item.email === created.operatorEmail);
   if (operator) await asPlatform("DELETE", `operators/${encodeURIComponent(operator.id)}`);
@@ -165,6 +122,8 @@ test("operator journey: tenant, tenant admin, agent, key, gateway call, isolatio
     await expect(page.getByTestId("try-reply")).not.toBeEmpty({ timeout: 60_000 });
     await expect(page.getByText(/Answered by/)).toBeVisible();
     await snap(page, "agent-designer");
+    await page.getByRole("button", { name: "Save agent" }).click();
+    await expect(page.getByRole("region", { name: "Notifications" })).toContainText("Agent saved");
   });
 
   await test.step("tenant admin issues a key; the secret is shown once", async () => {
@@ -270,7 +229,7 @@ test("platform admin: search and filter, suspend and resume, limits, key rotatio
     await page.getByLabel("Monthly budget (USD)").fill("123.45");
     await page.getByLabel("Slack messages per minute (per channel)").fill("7");
     await page.getByRole("button", { name: "Save limits" }).click();
-    await expect(page.getByText("Saved")).toBeVisible();
+    await expect(page.getByRole("region", { name: "Notifications" })).toContainText("Limits saved");
     await page.reload();
     await expect(page.getByLabel("Monthly budget (USD)")).toHaveValue("123.45");
     await expect(page.getByLabel("Slack messages per minute (per channel)")).toHaveValue("7");
