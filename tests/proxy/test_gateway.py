@@ -428,3 +428,22 @@ async def test_rpm_limit_holds_across_two_workers(
     assert len(fake_ollama.model_calls()) == 3
     await asyncio.sleep(1)
     assert len(await usage_rows(owner_db, world.id)) == 3, "429s must not count as usage"
+
+
+# Where each provider's wire format takes OpenAI's max_completion_tokens.
+MAX_TOKENS_FIELD = {
+    "ollama": lambda body: (body.get("options") or {}).get("num_predict"),
+    "anthropic": lambda body: body.get("max_tokens"),
+    "openai": lambda body: body.get("max_completion_tokens") or body.get("max_tokens"),
+}
+
+
+@pytest.mark.parametrize("provider", FAST_CHAIN)
+def test_max_completion_tokens_reaches_every_provider_in_its_own_words(
+    proxy: ProxyServer, world_a: TenantWorld, fakes: dict[str, LLMFakeServer], provider: str
+) -> None:
+    fake = answering(provider, fakes)
+    client(proxy, world_a.key).chat.completions.create(
+        model="konstruct-fast", messages=HELLO, max_completion_tokens=17
+    )
+    assert MAX_TOKENS_FIELD[provider](fake.last_call.json) == 17, fake.last_call.json
