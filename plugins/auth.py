@@ -5,7 +5,6 @@ for every request (the master key too); its rate limiter then enforces the rpm/t
 here, and our budget check answers 402 before any provider is called.
 """
 
-import hashlib
 import hmac
 import logging
 from datetime import UTC, datetime
@@ -16,16 +15,12 @@ from opentelemetry import trace
 
 from plugins.contracts import services
 from policies.limits import MODEL_TIER_GROUPS, BudgetState, budget_state
+from policies.tenant_keys import hash_key
 from policies.tenant_surface import LITELLM_ALLOWED_ROUTES
 from telemetry.tracing import TENANT_ID
 
 log = logging.getLogger("konstruct.auth")
 ALLOWED_MODEL_GROUPS = sorted(MODEL_TIER_GROUPS.values())
-
-
-def hash_key(secret: str) -> str:
-    """Tenant keys are random 256-bit secrets: a plain SHA-256 is a safe, fast index."""
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def _reject(status: int, code: str, message: str) -> ProxyException:

@@ -1,13 +1,12 @@
 """Tenant key rules: random secrets shown once, stored as hashes; rotation; the bridge's key."""
 
-import secrets
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy.exc import IntegrityError
 
-from plugins.auth import hash_key
+from policies.tenant_keys import DISPLAY_PREFIX_LENGTH, hash_key, new_secret
 from proxy.api.deps import Principal
 from proxy.api.errors import Invalid, NotFound
 from proxy.audit.service import record
@@ -15,13 +14,6 @@ from proxy.cache import forget_key_grants
 from proxy.keys.repository import KeyRepository
 from proxy.keys.schemas import KeyCreate, TenantKey, TenantKeyCreated
 from proxy.runtime import Runtime
-
-SECRET_PREFIX = "sk-kon-"  # noqa: S105 (a prefix, not a secret)
-DISPLAY_PREFIX_LENGTH = 14
-
-
-def new_secret() -> str:
-    return SECRET_PREFIX + secrets.token_urlsafe(32)
 
 
 def bridge_key_context(tenant_id: UUID) -> str:

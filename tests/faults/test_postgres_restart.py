@@ -11,9 +11,9 @@ import pytest
 import redis as redis_lib
 from openai.types.chat import ChatCompletionMessageParam
 
-from plugins.auth import hash_key
 from policies.limits import year_month
 from policies.redis_keys import key_auth_cache_key, monthly_spend_key
+from policies.tenant_keys import hash_key
 from tests.conftest import TEST_REDIS_URL
 from tests.fakes.openai import OpenAIFake
 from tests.private_servers import PrivatePostgres

@@ -9,8 +9,8 @@ import pytest
 import redis as redis_lib
 from sqlalchemy import text
 
-from plugins.auth import hash_key
 from policies.redis_keys import key_auth_cache_key
+from policies.tenant_keys import hash_key
 from proxy.db.engine import Database
 from tests.conftest import TEST_REDIS_URL
 from tests.fakes.anthropic import AnthropicFake
