@@ -98,6 +98,7 @@ for (const [size, viewport, colorScheme] of [
           const drawer = page.getByRole("dialog", { name: "Menu" });
           await expect(drawer).toBeVisible();
           await expectAccessible(page, "drawer");
+          await snap(page, "phone_drawer");
           await drawer.getByRole("link", { name: "Keys" }).click();
           await expect(page).toHaveURL(/\/keys$/);
           await expect(page.getByRole("dialog", { name: "Menu" })).toHaveCount(0);

@@ -2,7 +2,7 @@
 // unsaved edits, a confirmation before the one-time secret closes, back to the asked-for page after login
 // (never to another site), 404 for a deleted tenant's pages, the favicon and the system's dark mode.
 import { expect, test } from "@playwright/test";
-import { DESKTOP, PHONE, asPlatform, deleteTenant, env, login, seedTenant, settled, type SeededTenant } from "./support";
+import { DESKTOP, PHONE, asPlatform, deleteTenant, env, login, seedTenant, settled, snap, type SeededTenant } from "./support";
 
 let seed: SeededTenant;
 
@@ -28,6 +28,7 @@ test.describe("on a phone", () => {
       await page.getByLabel("Monthly budget (USD)").fill("42.5");
       await page.getByRole("button", { name: "Save limits" }).click();
       await expect(toasts.getByText("Limits saved", { exact: true })).toBeVisible();
+      await snap(page, "phone_toast");
       await page.reload();
       await expect(page.getByLabel("Monthly budget (USD)")).toHaveValue("42.5");
     });
