@@ -2,9 +2,12 @@
 cancel, input items (https://platform.openai.com/docs/api-reference/responses).
 
 Stored responses live in the fake's account, as they do in a real provider account shared
-by every caller holding its key: any caller with the key can read any id. Refusals follow
-the API reference: an unknown id → 404 ``invalid_request_error`` "No response found with id
-'…'."; an unknown ``previous_response_id`` → 400 ``previous_response_not_found``.
+by every caller holding its key: any caller with the key can read any id. A response echoes
+the request's ``metadata``. Refusals follow the API reference: an unknown id → 404
+``invalid_request_error`` "No response found with id '…'."; an unknown
+``previous_response_id`` → 400 ``previous_response_not_found``; ``metadata`` beyond its
+documented limits (at most 16 pairs, string keys up to 64 characters, string values up to
+512) → 400 with ``param`` ``metadata``.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ if TYPE_CHECKING:
     from tests.fakes.openai import OpenAIFake
 
 RESPONSES_PATH = "/v1/responses"
+METADATA_MAX_PAIRS = 16
+METADATA_MAX_KEY = 64
+METADATA_MAX_VALUE = 512
 
 
 def _error(status: int, message: str, param: str | None, code: str | None) -> Response:
@@ -31,6 +37,30 @@ def _error(status: int, message: str, param: str | None, code: str | None) -> Re
 
 def _not_found(response_id: str) -> Response:
     return _error(404, f"No response found with id '{response_id}'.", None, None)
+
+
+def _metadata_refusal(metadata: object) -> Response | None:
+    if metadata is None:
+        return None
+    if not isinstance(metadata, dict):
+        return _error(400, "Invalid type for 'metadata': expected an object.", "metadata", None)
+    if len(metadata) > METADATA_MAX_PAIRS:
+        message = (
+            "Invalid 'metadata': too many properties. Expected an object with at most "
+            f"{METADATA_MAX_PAIRS} properties, but got an object with {len(metadata)} "
+            "properties instead."
+        )
+        return _error(400, message, "metadata", "object_above_max_properties")
+    for key, value in metadata.items():
+        if len(key) > METADATA_MAX_KEY:
+            message = f"Invalid 'metadata': keys are at most {METADATA_MAX_KEY} characters."
+            return _error(400, message, "metadata", "string_above_max_length")
+        if not isinstance(value, str) or len(value) > METADATA_MAX_VALUE:
+            message = (
+                f"Invalid 'metadata.{key}': values are strings of {METADATA_MAX_VALUE} or fewer."
+            )
+            return _error(400, message, f"metadata.{key}", "invalid_value")
+    return None
 
 
 def _input_items(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -89,7 +119,7 @@ def _response_object(fake: OpenAIFake, body: dict[str, Any], text: str) -> dict[
             "total_tokens": fake.prompt_tokens + fake.completion_tokens,
         },
         "user": None,
-        "metadata": {},
+        "metadata": body.get("metadata") or {},
     }
 
 
@@ -125,6 +155,9 @@ def _events(fake: OpenAIFake, created: dict[str, Any], text: str) -> Iterator[by
 def create(fake: OpenAIFake, rec: Recorded) -> Response:
     """Answer one (already gated) `POST /v1/responses`."""
     body = rec.json if isinstance(rec.json, dict) else {}
+    refused = _metadata_refusal(body.get("metadata"))
+    if refused is not None:
+        return refused
     previous = body.get("previous_response_id")
     if previous is not None and previous not in fake.stored_responses:
         return _error(

@@ -205,3 +205,20 @@ def test_reset_between_tests_restores_defaults(fake_openai: OpenAIFake) -> None:
     assert fake_openai.fail_status is None
     assert fake_openai.requests == []
     assert fake_openai.knobs()["prompt_tokens"] == 11
+
+
+def test_a_response_echoes_its_metadata_within_openais_limits(fake_openai: OpenAIFake) -> None:
+    responses = _client(fake_openai).responses
+    tags = {f"tag_{n:02}": "x" * 512 for n in range(16)}
+    made = responses.create(model="gpt-4o-mini", input="Hi!", metadata=tags)
+    assert made.metadata == tags
+    assert responses.retrieve(made.id).metadata == tags
+    for refused, param in (
+        ({**tags, "one_more": "x"}, "metadata"),
+        ({"k" * 65: "x"}, "metadata"),
+        ({"tag": "x" * 513}, "metadata.tag"),
+    ):
+        with pytest.raises(openai.BadRequestError) as caught:
+            responses.create(model="gpt-4o-mini", input="Hi!", metadata=refused)
+        assert caught.value.param == param
+    assert len(fake_openai.stored_responses) == 1, "a refused request stores nothing"
