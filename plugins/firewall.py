@@ -290,14 +290,13 @@ class TenantSurface:
                 raise Refusal(404, "not_found", f"Unknown route: {scope['method']} {path}.")
             if route.model is not None:
                 self._check_model(route.operation, route.model)
-            scope = {
-                **scope,
-                "headers": [
-                    (name, value)
-                    for name, value in scope["headers"]
-                    if not steering_header(name.decode("latin-1").lower())
-                ],
-            }
+            # In place, not a copy: routing writes the matched route into this very scope,
+            # where the request span (proxy/tracing.py) reads it afterwards.
+            scope["headers"] = [
+                (name, value)
+                for name, value in scope["headers"]
+                if not steering_header(name.decode("latin-1").lower())
+            ]
             if route.operation in ALLOWED_FIELDS:
                 raw = await read_body(receive, MAX_GATEWAY_BODY_BYTES)
                 body = parse_body(raw)

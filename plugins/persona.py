@@ -11,6 +11,7 @@ from litellm.integrations.custom_logger import CustomLogger
 from litellm.proxy._types import ProxyException, UserAPIKeyAuth
 
 from plugins.contracts import services
+from plugins.notes import notes
 from policies.limits import MODEL_TIER_GROUPS, BudgetState, degrade_model_group
 from policies.persona import with_caller_instructions
 
@@ -69,7 +70,7 @@ class PersonaHook(CustomLogger):
         kind = str(getattr(call_type, "value", call_type))
         if tenant is None or kind not in SPOKEN_CALLS:
             return data
-        metadata = data.setdefault("metadata", {})
+        metadata = notes(data)
         agent_ref = _header(data, AGENT_HEADER)
         if agent_ref:
             agent = await services().agent(UUID(tenant), agent_ref.strip())
@@ -101,7 +102,7 @@ class PersonaHook(CustomLogger):
         request_headers: dict[str, str] | None = None,  # noqa: ARG002
         litellm_call_info: dict[str, Any] | None = None,  # noqa: ARG002
     ) -> dict[str, str] | None:
-        metadata = data.get("metadata") or {}
+        metadata = notes(data)
         headers: dict[str, str] = {}
         if "konstruct_agent_id" in metadata:
             headers["x-konstruct-agent-id"] = metadata["konstruct_agent_id"]

@@ -16,6 +16,7 @@ from litellm.proxy._types import UserAPIKeyAuth
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 
+from plugins.notes import logged_notes, notes
 from plugins.usage import gateway_call_id
 from telemetry.tracing import (
     AGENT_ID,
@@ -66,7 +67,7 @@ class CallTracer(CustomLogger):
         span = trace.get_current_span()
         if not span.is_recording():
             return data
-        metadata = data.setdefault("metadata", {})
+        metadata = notes(data)
         # After the persona hook (litellm_config.yaml lists it first): agent and group are final.
         attributes = {
             TENANT_ID: (user_api_key_dict.metadata or {}).get("konstruct_tenant_id"),
@@ -86,7 +87,7 @@ class CallTracer(CustomLogger):
         start_time: datetime,
         end_time: datetime,
     ) -> None:
-        request_metadata = (kwargs.get("litellm_params") or {}).get("metadata") or {}
+        request_metadata = logged_notes(kwargs)
         traceparent = request_metadata.get(TRACE_METADATA_KEY)
         payload = kwargs.get("standard_logging_object")
         if not traceparent or not payload:

@@ -13,6 +13,7 @@ from uuid import UUID
 from litellm.integrations.custom_logger import CustomLogger
 
 from plugins.contracts import UsageRecord, services
+from plugins.notes import logged_notes
 
 log = logging.getLogger("konstruct.usage")
 
@@ -73,7 +74,7 @@ class UsageLogger(CustomLogger):
         payload = kwargs.get("standard_logging_object")
         if not payload:
             return
-        request_metadata = (kwargs.get("litellm_params") or {}).get("metadata") or {}
+        request_metadata = logged_notes(kwargs)
         record = usage_record(payload, request_metadata, gateway_call_id(kwargs))
         if record is None:
             return

@@ -155,9 +155,12 @@ async def usage_rows(
     return []
 
 
-def wait_until_answering(proxy: ProxyServer, key: str, timeout: float = 60) -> None:
-    """Wait until konstruct-fast answers again: deployments a test made fail are cooled down
-    by the router for a while, and the next test must not inherit that."""
+def wait_until_answering(
+    proxy: ProxyServer, key: str, timeout: float = 60, first: str = "fast-ollama"
+) -> None:
+    """Wait until konstruct-fast answers again from the first deployment of its chain:
+    deployments a test made fail are cooled down by the router for a while (the group then
+    answers from the next one), and the next test must not inherit that."""
     deadline = time.monotonic() + timeout
     while True:
         answer = httpx.post(
@@ -166,7 +169,7 @@ def wait_until_answering(proxy: ProxyServer, key: str, timeout: float = 60) -> N
             json={"model": "konstruct-fast", "messages": [{"role": "user", "content": "ping"}]},
             timeout=60,
         )
-        if answer.status_code == 200:
+        if answer.status_code == 200 and answer.headers.get("x-litellm-model-id") == first:
             return
         if time.monotonic() > deadline:
             raise AssertionError(f"the gateway still answers {answer.status_code}: {answer.text}")

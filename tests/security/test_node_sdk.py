@@ -145,12 +145,6 @@ def test_openai_chat_speaks_through_chat_completions(
         assert {field: call.json[field] for field in stream} == stream
 
 
-KONSTRUCT_METADATA = pytest.mark.xfail(
-    strict=True,
-    reason="plugins/persona.py writes konstruct_agent_id into data['metadata'], which on "
-    "/v1/responses is the provider-facing field (LiteLLM keeps its own in litellm_metadata): "
-    "the provider receives and stores it",
-)
 # OpenAI's most: 16 pairs (https://platform.openai.com/docs/api-reference/responses/create).
 SIXTEEN_TAGS = {f"tag_{n:02}": f"value {n}" for n in range(16)}
 
@@ -158,8 +152,8 @@ SIXTEEN_TAGS = {f"tag_{n:02}": f"value {n}" for n in range(16)}
 @pytest.mark.parametrize(
     "tags",
     [
-        pytest.param({}, id="untagged", marks=KONSTRUCT_METADATA),
-        pytest.param({"order": "42"}, id="one-tag", marks=KONSTRUCT_METADATA),
+        pytest.param({}, id="untagged"),
+        pytest.param({"order": "42"}, id="one-tag"),
         pytest.param(SIXTEEN_TAGS, id="sixteen-tags"),
     ],
 )
@@ -183,15 +177,7 @@ def test_the_apps_response_metadata_reaches_the_provider_as_set(
     "api",
     [
         "chat",
-        pytest.param(
-            "responses",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="plugins/usage.py reads konstruct_agent_id from litellm_params.metadata; "
-                "on /v1/responses the persona hook's note is not there (LiteLLM's own metadata "
-                "is litellm_metadata on that route): the rows have no agent",
-            ),
-        ),
+        "responses",
     ],
 )
 async def test_the_apps_calls_are_booked_to_its_agent(
