@@ -7,6 +7,16 @@ PY    := $(VENV)/bin/python
 UV    := $(VENV)/bin/uv
 SYNCED := $(VENV)/.synced-$(shell sha1sum requirements.lock | cut -c1-12)
 
+# llama.cpp (inside llama-cpp-python) is compiled on install, for a portable x86-64 baseline
+# (AVX2, FMA, F16C) rather than -march=native: on Xeons with AMX, GCC 12 (Debian 12) drops
+# the tile configuration of llama.cpp's AMX kernels (its _tile_loadconfig claims to read 8
+# bytes) and every answer segfaults; a native build also only suits the CPU that built it.
+# The multimodal library (mtmd) is unused and not built.
+LOCAL_MODEL_CMAKE := GGML_NATIVE=OFF LLAVA_BUILD=OFF
+LOCAL_MODEL_BUILD := $(VENV)/.llama-cpp-$(shell echo '$(LOCAL_MODEL_CMAKE)' | sha1sum | cut -c1-12)
+# uv keys its cache of built wheels on these settings: it never hands back another build.
+LOCAL_MODEL_SETTINGS := $(foreach d,$(LOCAL_MODEL_CMAKE),--config-settings-package llama-cpp-python:cmake.define.$(d))
+
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 export PYTHONPATH := $(CURDIR)
 
@@ -17,12 +27,18 @@ help:
 	@echo "make test   install what is missing and run every test (Python and portal)"
 	@echo "make lint | migrate | bench | proxy | bridge | worker | portal | lock | openapi | certs"
 
+# The build settings changed: `uv pip sync` keeps an installed package as it is, so the old
+# build goes and the sync compiles it again (or takes uv's cached build with these settings).
+$(LOCAL_MODEL_BUILD):
+	@if [ -x $(UV) ]; then $(UV) pip uninstall --quiet --python $(PY) llama-cpp-python; fi
+	@mkdir -p $(VENV) && rm -f $(VENV)/.llama-cpp-* && touch $@
+
 # A virtualenv synced exactly to requirements.lock (uv comes from the lock too).
-$(SYNCED): requirements.lock
+$(SYNCED): requirements.lock $(LOCAL_MODEL_BUILD)
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check "$$(grep -E '^uv==' requirements.lock)"
-	@$(PY) -c "import llama_cpp" 2>/dev/null || echo "installing: the first install compiles the local model server (llama-cpp-python), which takes several minutes; later installs reuse it"
-	@$(UV) pip sync --quiet --python $(PY) requirements.lock
+	@$(PY) -c "import llama_cpp" 2>/dev/null || echo "installing: compiling the local model server (llama-cpp-python) takes several minutes; later installs reuse the build"
+	@$(UV) pip sync --quiet --python $(PY) $(LOCAL_MODEL_SETTINGS) requirements.lock
 	@$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	@rm -f $(VENV)/.synced-* && touch $@
 
