@@ -12,6 +12,7 @@ from proxy.db.engine import enter_tenant
 from proxy.operators.repository import OperatorRepository
 from proxy.operators.tokens import TokenError, decode_operator_token
 from proxy.runtime import Runtime
+from proxy.tenants.repository import TenantRepository
 
 PLATFORM_ADMIN = "platform_admin"
 TENANT_ADMIN = "tenant_admin"
@@ -80,10 +81,14 @@ async def require_platform_admin(principal: PrincipalDep) -> Principal:
 PlatformAdminDep = Annotated[Principal, Depends(require_platform_admin)]
 
 
-async def scoped_tenant(tenant_id: UUID, principal: PrincipalDep) -> UUID:
-    """The tenant in the URL, if this principal may see it; 404 otherwise (no existence oracle)."""
+async def scoped_tenant(tenant_id: UUID, principal: PrincipalDep, runtime: RuntimeDep) -> UUID:
+    """The tenant in the URL, if it exists and this principal may see it; 404 otherwise (no
+    existence oracle: another tenant's and a deleted tenant's pages look the same)."""
     if not principal.is_platform_admin and principal.tenant_id != tenant_id:
         raise NotFound("No such tenant.")
+    async with runtime.db.platform_transaction() as conn:
+        if await TenantRepository(conn).get(tenant_id) is None:
+            raise NotFound("No such tenant.")
     enter_tenant(tenant_id)
     return tenant_id
 

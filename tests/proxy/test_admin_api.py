@@ -386,3 +386,17 @@ def test_install_link_state_is_single_use(proxy: ProxyServer, world_a: TenantWor
     first = httpx.post(consume, headers=bridge)
     assert first.json() == {"tenant_id": world_a.id}
     assert httpx.post(consume, headers=bridge).status_code == 404
+
+
+def test_a_deleted_tenants_pages_answer_404_not_empty_lists(proxy: ProxyServer) -> None:
+    world = make_world(proxy, "Gone")
+    sub_pages = ("agents", "keys", "slack-connections", "usage", "audit", "limits")
+    with proxy.admin() as admin:
+        for page in sub_pages:
+            assert admin.get(f"/admin/tenants/{world.id}/{page}").status_code == 200, page
+        assert admin.delete(f"/admin/tenants/{world.id}").status_code == 204
+        for tenant_id in (world.id, str(uuid.uuid4())):
+            for page in sub_pages:
+                response = admin.get(f"/admin/tenants/{tenant_id}/{page}")
+                assert response.status_code == 404, (page, response.status_code, response.text)
+                assert response.json()["error"]["code"] == "not_found"
