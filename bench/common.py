@@ -99,7 +99,7 @@ class Context:
     def scratch_database(self) -> tuple[str, str]:
         """konstruct_bench, dropped, re-created and migrated once per run: (admin, app) URLs."""
         if not self._database_ready:
-            from proxy.db.migrate import migrate
+            from proxy.migrate import migrate
 
             t0 = time.monotonic()
             asyncio.run(_drop_database(BENCH_ADMIN_URL))

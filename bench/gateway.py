@@ -27,7 +27,7 @@ client's wall clock.
 requests / total seconds), i.e. each proxy's sustained throughput, stalls included. A bare
 LiteLLM worker stops for a full garbage collection of its ~800,000 start-up objects (about
 0.4 s) every ~750 model calls here, about a tenth of its time; Konstruct's workers freeze
-that heap (proxy/app.py), so such stalls are not part of its cost. The blocks are long
+that heap (proxy/gateway/app.py), so such stalls are not part of its cost. The blocks are long
 (4,800 requests per arm in all) so that the stalls land in the measurement at their real
 rate. The median of the per-round ratios is reported too (`ratio_median_of_rounds`): it
 mostly drops the rounds in which bare LiteLLM stalled, so it shows the per-call cost of
@@ -138,7 +138,7 @@ def provider_env(fake_url: str) -> dict[str, str]:
 
 def bare_config(fake_url: str, target: Path) -> Path:
     """Our resolved config (OpenAI deployments only) minus everything Konstruct adds."""
-    from proxy.config import SOURCE, resolve
+    from proxy.gateway.config import SOURCE, resolve
 
     config = resolve(yaml.safe_load(SOURCE.read_text()), provider_env(fake_url))
     litellm_settings = {

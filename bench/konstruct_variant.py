@@ -5,7 +5,7 @@
 The gateway benchmark runs such variants next to the real proxy (`--variants`) to show
 where Konstruct's per-request cost goes. Nothing in proxy/ changes; the variant edits the
 resolved LiteLLM config (and logging) of this process only. One worker only (more
-workers would re-import `proxy.app` without these edits).
+workers would re-import `proxy.gateway.app` without these edits).
 
 - quiet_logs: LiteLLM's loggers at WARNING. proxy/serve.py calls
   `logging.basicConfig(level=INFO)`; LiteLLM's loggers have no level of their own and

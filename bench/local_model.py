@@ -48,7 +48,7 @@ from bench.common import (
     summary_ms,
 )
 from bench.gateway import make_tenant
-from proxy.config import LOCAL_MODEL_ALIAS
+from proxy.gateway.config import LOCAL_MODEL_ALIAS
 
 GATEWAY_MODEL = "konstruct-fast"
 SHORT_TOKENS = 4

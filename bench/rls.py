@@ -32,16 +32,16 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bench.common import Context, Result, log, median, ms, result, spread, summary_ms
-from proxy.db.engine import Database
-from proxy.db.tables import agents, messages
+from proxy.core.db.engine import Database
+from proxy.core.db.tables import agents, messages
 
 AGENTS_PER_TENANT = 100
 MESSAGES_PER_TENANT = 100
 NEWEST = 50
 BATCH = 50
 
-# The statements mirror proxy/agents/repository.py `get` and
-# proxy/conversations/repository.py `newest_messages`; the owner's copy adds the tenant
+# The statements mirror proxy/features/agents/repository.py `get` and
+# proxy/features/conversations/repository.py `newest_messages`; the owner's copy adds the tenant
 # predicate that RLS supplies for the app role.
 AGENT_RLS = select(agents).where(agents.c.id == bindparam("agent_id", type_=agents.c.id.type))
 AGENT_OWNER = AGENT_RLS.where(
@@ -467,7 +467,7 @@ def run(ctx: Context) -> list[Result]:
                 "message, query, COMMIT: 4",
                 "owner baseline": "pre-ping (';'), BEGIN, query, COMMIT: 4",
                 "note": "the engine runs in autocommit mode and Database opens and ends each "
-                "transaction itself (proxy/db/engine.py); SQLAlchemy's pool_pre_ping costs "
+                "transaction itself (proxy/core/db/engine.py); SQLAlchemy's pool_pre_ping costs "
                 "one round trip per checkout in both arms",
             },
             raw_asyncpg=raw,

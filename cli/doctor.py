@@ -29,7 +29,8 @@ EXAMPLE = Path(__file__).resolve().parent.parent / ".env.example"
 SECRETS = {
     "KONSTRUCT_MASTER_KEY": "a long random string, e.g. `openssl rand -hex 32` prefixed `sk-`",
     "KONSTRUCT_SECRET_KEY": (
-        "`.venv/bin/python -c \"from proxy.crypto import generate_key_spec as g; print(g('k1'))\"`"
+        '`.venv/bin/python -c "from proxy.core.crypto import generate_key_spec as g; '
+        "print(g('k1'))\"`"
     ),
     "KONSTRUCT_BRIDGE_KEY": "`openssl rand -hex 32`",
     "AUTH_SECRET": "`openssl rand -base64 32`",
@@ -56,7 +57,7 @@ def is_local(host: str | None) -> bool:
 def check_config(env_file: Path, env: dict[str, str]) -> list[Finding]:
     from dotenv import dotenv_values
 
-    from proxy.crypto import SecretBox, SecretKeyError
+    from proxy.core.crypto import SecretBox, SecretKeyError
 
     found: list[Finding] = []
     if env_file.is_file():
@@ -234,10 +235,10 @@ def check_providers(config: "Settings", env: dict[str, str]) -> list[Finding]:
     no provider configured, the local model that `make up` serves, and whether it answers."""
     import yaml
 
-    from proxy.config import LOCAL_MODEL_ALIAS, SOURCE, needs_local_model, resolve
+    from proxy.gateway.config import LOCAL_MODEL_ALIAS, SOURCE, needs_local_model, resolve
 
     logging.getLogger("konstruct.config").setLevel(logging.ERROR)
-    # As proxy/settings.py's local_model_url: the local model listens on loopback only.
+    # As proxy/core/settings.py's local_model_url: the local model listens on loopback only.
     local_url = f"http://127.0.0.1:{config.local_model_port}/v1"
     resolved = resolve(yaml.safe_load(SOURCE.read_text()), env, local_url)
     local = needs_local_model(env)

@@ -25,7 +25,8 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     slack_signing_secret: SecretStr = SecretStr("")
     slack_api_url: str = "https://slack.com/api/"
-    # Where `make up` serves the local model when no provider is configured (proxy/settings.py).
+    # Where `make up` serves the local model when no provider is configured
+    # (proxy/core/settings.py).
     local_model_port: int = 8008
 
     # Where `konstruct login` keeps the operator's session token (`konstruct/session.json`).

@@ -7,8 +7,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from policies.tls import postgres_connection
-from proxy.db.engine import async_url
-from proxy.settings import get_settings
+from proxy.core.db.engine import async_url
+from proxy.core.settings import get_settings
 
 
 def _run(connection: Connection) -> None:

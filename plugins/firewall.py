@@ -1,6 +1,6 @@
 """The request firewall at the proxy's edge: what reaches LiteLLM, and what comes back.
 
-A pure ASGI middleware around LiteLLM's app (installed by proxy/app.py), because the checks
+A pure ASGI middleware around LiteLLM's app (installed by proxy/gateway/app.py), because the checks
 must come before LiteLLM reads the request: LiteLLM acts on steering headers and body
 fields (x-litellm-num-retries, timeout, extra_headers…) while it parses the request, before
 any auth or pre-call hook of ours runs, and it routes hundreds of paths that act on the
@@ -291,7 +291,7 @@ class TenantSurface:
             if route.model is not None:
                 self._check_model(route.operation, route.model)
             # In place, not a copy: routing writes the matched route into this very scope,
-            # where the request span (proxy/tracing.py) reads it afterwards.
+            # where the request span (proxy/gateway/tracing.py) reads it afterwards.
             scope["headers"] = [
                 (name, value)
                 for name, value in scope["headers"]

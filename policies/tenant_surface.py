@@ -89,19 +89,19 @@ _CHAT_FIELDS: Final = frozenset(
         "model", "messages", "audio", "frequency_penalty", "function_call", "functions",
         "logit_bias", "logprobs", "max_completion_tokens", "max_tokens", "metadata",
         "modalities", "n", "parallel_tool_calls", "prediction", "presence_penalty",
-        "prompt_cache_key", "prompt_cache_retention", "reasoning_effort", "response_format", "safety_identifier", "seed",
-        "service_tier", "stop", "store", "stream", "stream_options", "temperature",
-        "tool_choice", "tools", "top_logprobs", "top_p", "user", "verbosity",
-        "web_search_options",
+        "prompt_cache_key", "prompt_cache_retention", "reasoning_effort", "response_format",
+        "safety_identifier", "seed", "service_tier", "stop", "store", "stream",
+        "stream_options", "temperature", "tool_choice", "tools", "top_logprobs", "top_p",
+        "user", "verbosity", "web_search_options",
     }
 )  # fmt: skip
 _RESPONSES_FIELDS: Final = frozenset(
     {
         "model", "input", "instructions", "background", "include", "max_output_tokens",
         "max_tool_calls", "metadata", "parallel_tool_calls", "previous_response_id", "prompt",
-        "prompt_cache_key", "prompt_cache_retention", "reasoning", "safety_identifier", "service_tier", "store", "stream",
-        "stream_options", "temperature", "text", "tool_choice", "tools", "top_logprobs",
-        "top_p", "truncation", "user",
+        "prompt_cache_key", "prompt_cache_retention", "reasoning", "safety_identifier",
+        "service_tier", "store", "stream", "stream_options", "temperature", "text",
+        "tool_choice", "tools", "top_logprobs", "top_p", "truncation", "user",
     }
 )  # fmt: skip
 _EMBEDDINGS_FIELDS: Final = frozenset({"model", "input", "dimensions", "encoding_format", "user"})

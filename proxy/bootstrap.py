@@ -4,9 +4,9 @@ import asyncio
 import secrets
 import sys
 
-from proxy.operators.service import ensure_first_admin
-from proxy.runtime import Runtime
-from proxy.settings import Settings, get_settings
+from proxy.core.runtime import Runtime
+from proxy.core.settings import Settings, get_settings
+from proxy.features.operators.service import ensure_first_admin
 
 
 async def bootstrap(settings: Settings) -> str:

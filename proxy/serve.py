@@ -7,9 +7,9 @@ import uvicorn
 from dotenv import load_dotenv
 
 from policies.tls import uvicorn_options
-from proxy.config import write_resolved
-from proxy.logs import configure_logging
-from proxy.settings import get_settings
+from proxy.core.logs import configure_logging
+from proxy.core.settings import get_settings
+from proxy.gateway.config import write_resolved
 
 RUN_DIR = Path(__file__).resolve().parent.parent / ".run"
 
@@ -39,7 +39,7 @@ def main() -> None:
     configure_logging(settings)
     prepare_environment()
     uvicorn.run(
-        "proxy.app:app",
+        "proxy.gateway.app:app",
         host=settings.proxy_host,
         port=settings.proxy_port,
         workers=settings.proxy_workers,

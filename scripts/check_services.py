@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 import asyncpg
 import redis
 
-from proxy.db.migrate import connect
-from proxy.settings import get_settings
+from proxy.core.settings import get_settings
+from proxy.migrate import connect
 
 # What a Redis holding queues needs: acked Slack events are on disk and never evicted.
 REDIS_DURABILITY_FIX = (

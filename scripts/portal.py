@@ -75,10 +75,10 @@ def e2e(*playwright_args: str) -> None:
     # The set-up below imports LiteLLM in this process: cost map from the package, not the web.
     os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
     sys.path.insert(0, str(ROOT))
-    from proxy.db.migrate import drop_database, migrate
-    from proxy.operators.service import ensure_first_admin
-    from proxy.runtime import Runtime
-    from proxy.settings import Settings
+    from proxy.core.runtime import Runtime
+    from proxy.core.settings import Settings
+    from proxy.features.operators.service import ensure_first_admin
+    from proxy.migrate import drop_database, migrate
     from tests.fakes.openai import OpenAIFake
     from tests.processes import Process, free_port
 

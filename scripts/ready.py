@@ -19,8 +19,8 @@ from dotenv import load_dotenv
 from bridge.settings import Settings as BridgeSettings
 from policies.tls import client_context
 from proxy.bootstrap import bootstrap
-from proxy.config import LOCAL_MODEL_ALIAS, needs_local_model
-from proxy.settings import Settings, get_settings
+from proxy.core.settings import Settings, get_settings
+from proxy.gateway.config import LOCAL_MODEL_ALIAS, needs_local_model
 
 # portal/package.json serves the portal with `next start -p 3000`.
 PORTAL_URL = "http://127.0.0.1:3000"

@@ -14,8 +14,8 @@ import pytest
 import redis
 
 from policies.redis_keys import is_declared_key
-from proxy.db.engine import Database
-from proxy.db.migrate import drop_database, migrate
+from proxy.core.db.engine import Database
+from proxy.migrate import drop_database, migrate
 from tests.processes import LOG_DIR
 
 pytest_plugins = ["tests.fakes.fixtures", "tests.stack"]
@@ -111,7 +111,7 @@ class Tenant:
 
 
 async def make_tenant(db: Database, name: str) -> Tenant:
-    from proxy.tenants.repository import TenantRepository
+    from proxy.features.tenants.repository import TenantRepository
 
     slug = f"{name.lower()}-{uuid.uuid4().hex[:8]}"
     async with db.platform_transaction() as conn:

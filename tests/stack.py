@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from policies.limits import year_month
 from policies.redis_keys import monthly_spend_key
-from proxy.db.engine import Database
+from proxy.core.db.engine import Database
 from tests.conftest import TEST_REDIS_URL, Services
 from tests.fakes.anthropic import AnthropicFake
 from tests.fakes.fixtures import ANTHROPIC_PLATFORM_KEY, OPENAI_PLATFORM_KEY

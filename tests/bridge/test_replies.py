@@ -21,7 +21,7 @@ from policies.redis_keys import (
     escalated_thread_key,
     event_reply_key,
 )
-from proxy.db.engine import Database
+from proxy.core.db.engine import Database
 from tests.bridge.conftest import ENGAGEMENT_TTL, Bridge, Connected, connect, slack_id
 from tests.bridge.events import mention, message
 from tests.fakes.anthropic import AnthropicFake

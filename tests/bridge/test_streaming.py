@@ -15,7 +15,7 @@ from policies.mrkdwn import (
     to_safe_markdown,
 )
 from policies.redis_keys import event_reply_key, native_stream_off_key
-from proxy.db.engine import Database
+from proxy.core.db.engine import Database
 from tests.bridge.conftest import Bridge, Connected, connect, slack_id
 from tests.bridge.events import mention, slack_connect_mention
 from tests.bridge.test_replies import FAKE_REPLY, history, texts

@@ -14,8 +14,8 @@ import httpx
 import openai
 import pytest
 
-from proxy.config import LOCAL_MODEL_ALIAS
-from proxy.db.engine import Database
+from proxy.core.db.engine import Database
+from proxy.gateway.config import LOCAL_MODEL_ALIAS
 from tests.bridge.conftest import SIGNING_SECRET
 from tests.cli.conftest import Konstruct, SimulatedSlack
 from tests.fakes.anthropic import AnthropicFake

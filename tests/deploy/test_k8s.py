@@ -86,7 +86,7 @@ def test_the_four_components_and_the_migrate_job_are_deployed(docs: list[dict[st
     job = of_kind(docs, "Job")["migrate"]
     spec = job["spec"]["template"]["spec"]
     assert spec["restartPolicy"] == "Never"
-    assert "python -m proxy.db.migrate" in " ".join(spec["containers"][0]["command"])
+    assert "python -m proxy.migrate" in " ".join(spec["containers"][0]["command"])
     assert "DATABASE_ADMIN_URL" in env_names(docs, spec["containers"][0])
     # Least privilege: only the migrate Job holds the owner's credentials.
     for name, container in containers(docs):

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from proxy.db.migrate import migrate
+from proxy.migrate import migrate
 from tests.bridge.conftest import Bridge, make_bridge_env, running_bridge
 from tests.fakes.slack import SlackFake
 from tests.private_servers import PrivatePostgres, PrivateRedis

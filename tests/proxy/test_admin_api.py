@@ -7,7 +7,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from proxy.db.engine import Database
+from proxy.core.db.engine import Database
 from tests.fakes.ollama import OllamaFake
 from tests.stack import ProxyServer, TenantWorld, make_world
 

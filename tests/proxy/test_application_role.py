@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from proxy.db.engine import Database
+from proxy.core.db.engine import Database
 from tests.conftest import Services
 from tests.stack import ProxyServer, TenantWorld
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from proxy.config import SOURCE, needs_local_model, resolve, write_resolved
+from proxy.gateway.config import SOURCE, needs_local_model, resolve, write_resolved
 
 pytestmark = pytest.mark.unit
 
@@ -66,7 +66,7 @@ def test_an_incomplete_provider_does_not_count() -> None:
 def test_the_written_config_points_at_the_configured_local_port(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from proxy.settings import get_settings
+    from proxy.core.settings import get_settings
 
     monkeypatch.setenv("LOCAL_MODEL_PORT", "8123")
     get_settings.cache_clear()
@@ -83,7 +83,7 @@ def test_the_written_config_points_at_the_configured_local_port(
 def test_the_call_tracer_runs_only_when_traces_are_exported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from proxy.settings import get_settings
+    from proxy.core.settings import get_settings
 
     def callbacks() -> list[str]:
         get_settings.cache_clear()

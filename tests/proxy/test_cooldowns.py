@@ -1,11 +1,11 @@
-"""The cooldown patch (proxy/cooldowns.py) is still needed, still fits, and does only this."""
+"""The cooldown patch (proxy/gateway/cooldowns.py) is still needed, fits, and does only this."""
 
 import inspect
 
 import pytest
 from litellm.router_utils import cooldown_handlers
 
-from proxy import cooldowns
+from proxy.gateway import cooldowns
 
 pytestmark = pytest.mark.unit
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from proxy.crypto import DecryptionError, SecretBox, SecretKeyError, generate_key_spec
+from proxy.core.crypto import DecryptionError, SecretBox, SecretKeyError, generate_key_spec
 
 pytestmark = pytest.mark.unit
 

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from policies.redis_keys import key_auth_cache_key
 from policies.tenant_keys import hash_key
-from proxy.db.engine import Database
+from proxy.core.db.engine import Database
 from tests.conftest import TEST_REDIS_URL
 from tests.fakes.anthropic import AnthropicFake
 from tests.fakes.llm_base import LLMFakeServer

@@ -7,9 +7,9 @@ from contextlib import asynccontextmanager
 import pytest
 from fastapi import FastAPI
 
-from proxy.db.engine import Database
-from proxy.gateway import GatewayServices
-from proxy.lifespan import GC_THRESHOLDS, wrap_lifespan
+from proxy.core.db.engine import Database
+from proxy.gateway.lifespan import GC_THRESHOLDS, wrap_lifespan
+from proxy.gateway.services import GatewayServices
 from tests.conftest import Services, Tenant
 from tests.proxy.test_usage_writer import record, rows_of, runtime_for
 

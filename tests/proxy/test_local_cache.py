@@ -8,14 +8,14 @@ import pytest
 import redis.asyncio as aioredis
 
 from policies.redis_keys import key_auth_cache_key
-from proxy.cache import (
+from proxy.gateway.cache import (
     agent_card_key,
     forget_agent,
     forget_key_grants,
     read_cached,
     store_if_unchanged,
 )
-from proxy.local_cache import LocalCache
+from proxy.gateway.local_cache import LocalCache
 from tests.conftest import TEST_REDIS_URL
 
 pytestmark = pytest.mark.integration

@@ -16,7 +16,7 @@ from decimal import Decimal
 import openai
 import pytest
 
-from proxy.db.engine import Database
+from proxy.core.db.engine import Database
 from tests.conftest import Services
 from tests.processes import LOG_DIR, ROOT, Process, free_port
 from tests.stack import BRIDGE_KEY, MASTER_KEY, ProxyServer, TenantWorld, make_world, usage_rows

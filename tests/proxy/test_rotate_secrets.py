@@ -3,14 +3,14 @@
 import pytest
 from sqlalchemy import text
 
-from proxy.connections.repository import ConnectionRepository
-from proxy.connections.service import bot_token_context
-from proxy.crypto import SecretBox, generate_key_spec
-from proxy.db.engine import Database
-from proxy.keys.service import bridge_key
+from proxy.core.crypto import SecretBox, generate_key_spec
+from proxy.core.db.engine import Database
+from proxy.core.runtime import Runtime
+from proxy.core.settings import Settings
+from proxy.features.connections.repository import ConnectionRepository
+from proxy.features.connections.service import bot_token_context
+from proxy.features.keys.service import bridge_key
 from proxy.rotate_secrets import rotate
-from proxy.runtime import Runtime
-from proxy.settings import Settings
 from tests.conftest import Services, Tenant
 
 pytestmark = pytest.mark.integration

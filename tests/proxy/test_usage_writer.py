@@ -11,10 +11,10 @@ from sqlalchemy import text
 from plugins.contracts import UsageRecord
 from policies.limits import year_month
 from policies.redis_keys import monthly_spend_key
-from proxy.db.engine import Database
-from proxy.runtime import Runtime
-from proxy.settings import Settings
-from proxy.usage.writer import UsageWriter
+from proxy.core.db.engine import Database
+from proxy.core.runtime import Runtime
+from proxy.core.settings import Settings
+from proxy.features.usage.writer import UsageWriter
 from tests.conftest import Services, Tenant, make_tenant
 
 pytestmark = pytest.mark.integration

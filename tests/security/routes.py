@@ -14,7 +14,7 @@ def main() -> None:
     from fastapi.routing import _iter_routes_with_context
     from starlette.routing import Mount, WebSocketRoute
 
-    from proxy.app import app
+    from proxy.gateway.app import app
 
     for route, context in _iter_routes_with_context(app.routes):
         served = context.starlette_route if context and context.starlette_route else route

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from proxy.db.engine import Database
+from proxy.core.db.engine import Database
 from tests.security.conftest import Surface
 
 pytestmark = pytest.mark.e2e

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import text
 
 from policies.persona import TRANSPARENCY_LINE
-from proxy.db.engine import Database
+from proxy.core.db.engine import Database
 from tests.fakes.base import Recorded
 from tests.fakes.openai import OpenAIFake
 from tests.processes import ROOT

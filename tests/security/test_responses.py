@@ -10,7 +10,7 @@ import openai
 import pytest
 
 from policies.persona import TRANSPARENCY_LINE
-from proxy.db.engine import Database
+from proxy.core.db.engine import Database
 from tests.fakes.openai import OpenAIFake
 from tests.security.conftest import Surface
 from tests.stack import TenantWorld, usage_rows

@@ -5,7 +5,7 @@ import asyncio
 import openai
 import pytest
 
-from proxy.db.engine import Database
+from proxy.core.db.engine import Database
 from tests.fakes.openai import OpenAIFake
 from tests.security.conftest import Surface
 from tests.stack import make_world, usage_rows

@@ -12,7 +12,7 @@ import asyncpg
 import pytest
 
 from policies.tls import postgres_connection
-from proxy.db.migrate import migrate
+from proxy.migrate import migrate
 from scripts.certs import CertFiles, ensure_certs, make_ca
 from tests.private_servers import PrivatePostgres, PrivateRedis, ServerTls
 

@@ -7,8 +7,8 @@ import asyncpg
 import pytest
 from sqlalchemy import text
 
-from proxy.agents.repository import AgentRepository
-from proxy.db.engine import Database
+from proxy.core.db.engine import Database
+from proxy.features.agents.repository import AgentRepository
 from tests.conftest import make_tenant
 from tests.tls.conftest import UNNAMED_HOST, Certs, TlsPostgres, postgres_tls_version, tls12_only
 

@@ -10,9 +10,9 @@ from redis.asyncio import Redis as AsyncRedis
 from bridge.queue import accept_event, bridge_queue, job_id_for
 from bridge.settings import Settings as BridgeSettings
 from policies.tls import client_context, redis_url
-from proxy.cache import agent_card_key, forget_agent
-from proxy.runtime import Runtime
-from proxy.settings import Settings as ProxySettings
+from proxy.core.runtime import Runtime
+from proxy.core.settings import Settings as ProxySettings
+from proxy.gateway.cache import agent_card_key, forget_agent
 from tests.tls.conftest import UNNAMED_HOST, Certs, TlsRedis, handshake, tls12_only
 
 pytestmark = pytest.mark.tls

@@ -3,15 +3,15 @@
 import uuid
 from dataclasses import dataclass
 
-from proxy.agents.repository import AgentRepository
-from proxy.audit.repository import AuditRepository
-from proxy.connections.repository import ConnectionRepository
-from proxy.conversations.repository import ConversationRepository
-from proxy.db.engine import Database
-from proxy.keys.repository import KeyRepository
-from proxy.limits.repository import LimitsRepository
-from proxy.responses.repository import ResponseRepository
-from proxy.usage.repository import UsageRepository
+from proxy.core.db.engine import Database
+from proxy.features.agents.repository import AgentRepository
+from proxy.features.audit.repository import AuditRepository
+from proxy.features.connections.repository import ConnectionRepository
+from proxy.features.conversations.repository import ConversationRepository
+from proxy.features.keys.repository import KeyRepository
+from proxy.features.limits.repository import LimitsRepository
+from proxy.features.responses.repository import ResponseRepository
+from proxy.features.usage.repository import UsageRepository
 
 
 @dataclass(frozen=True)

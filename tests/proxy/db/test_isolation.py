@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from proxy.db.engine import Database, NoTenantError, TenantMismatchError, tenant_scope
-from proxy.db.tables import PLATFORM_TABLES
+from proxy.core.db.engine import Database, NoTenantError, TenantMismatchError, tenant_scope
+from proxy.core.db.tables import PLATFORM_TABLES
 from tests.conftest import Services, Tenant
 from tests.proxy.db.seed import Seeded, seed_tenant
 

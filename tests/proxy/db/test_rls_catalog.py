@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import text
 
-from proxy.db.engine import Database
-from proxy.db.tables import PLATFORM_TABLES
+from proxy.core.db.engine import Database
+from proxy.core.db.tables import PLATFORM_TABLES
 
 pytestmark = pytest.mark.integration
 

@@ -1,0 +1,1 @@
+"""The admin and internal API: one package per feature (endpoints, service, repository, schemas)."""

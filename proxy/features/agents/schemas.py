@@ -1,0 +1,87 @@
+"""Admin API models for agents (every Agent Designer field)."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import Field, StringConstraints
+
+from proxy.features.api.schemas import Input, LongText, Name, Output, Slug
+
+ModelTier = Literal["fast", "quality"]
+Keyword = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Tool = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Target = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^\S+$")
+]
+
+
+class EscalationRuleIn(Input):
+    keywords: list[Keyword] = Field(min_length=1, max_length=50)
+    target_type: Literal["user", "channel"]
+    target: Target
+    note: Annotated[str, StringConstraints(max_length=500)] = ""
+
+
+class EscalationRuleOut(Output):
+    keywords: list[str]
+    target_type: Literal["user", "channel"]
+    target: str
+    note: str
+
+
+class AgentCreate(Input):
+    name: Name
+    slug: Slug | None = None
+    role: Annotated[str, StringConstraints(max_length=200)] = ""
+    persona: LongText = ""
+    system_prompt: LongText = ""
+    tool_assignments: list[Tool] = Field(default_factory=list, max_length=50)
+    escalation_rules: list[EscalationRuleIn] = Field(default_factory=list, max_length=50)
+    model_tier: ModelTier = "fast"
+    is_default: bool = False
+    is_active: bool = True
+
+
+class AgentUpdate(Input):
+    name: Name | None = None
+    slug: Slug | None = None
+    role: Annotated[str, StringConstraints(max_length=200)] | None = None
+    persona: LongText | None = None
+    system_prompt: LongText | None = None
+    tool_assignments: list[Tool] | None = Field(default=None, max_length=50)
+    escalation_rules: list[EscalationRuleIn] | None = Field(default=None, max_length=50)
+    model_tier: ModelTier | None = None
+    is_default: bool | None = None
+    is_active: bool | None = None
+
+
+class Agent(Output):
+    id: UUID
+    tenant_id: UUID
+    slug: str
+    name: str
+    role: str
+    persona: str
+    system_prompt: str
+    tool_assignments: list[str]
+    escalation_rules: list[EscalationRuleOut]
+    model_tier: ModelTier
+    is_default: bool
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class AgentPreview(Output):
+    system_prompt: str
+
+
+class TryIn(Input):
+    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+
+
+class TryOut(Output):
+    reply: str
+    model_group: str | None
+    model_id: str | None
