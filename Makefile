@@ -55,7 +55,7 @@ services: install
 	@$(PY) -m scripts.check_services
 
 migrate: services
-	@$(PY) -m proxy.db.migrate
+	@$(PY) -m proxy.migrate
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -84,8 +84,8 @@ bridge: install
 worker: install
 	$(PY) -m bridge.worker
 
-portal:
-	@$(MAKE) --no-print-directory -C portal serve
+portal: install
+	$(PY) -m scripts.portal serve
 
 bench: migrate
 	$(PY) -m bench.run
