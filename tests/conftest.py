@@ -18,7 +18,7 @@ from proxy.core.db.engine import Database
 from proxy.migrate import drop_database, migrate
 from tests.processes import LOG_DIR
 
-pytest_plugins = ["tests.fakes.fixtures", "tests.stack"]
+pytest_plugins = ["tests.fakes.fixtures", "tests.stack", "tests.clients.node_app"]
 
 ADMIN_URL = os.environ.get(
     "TEST_DATABASE_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/konstruct_test"

@@ -68,7 +68,10 @@ def local_deployments(groups: list[str], api_base: str) -> list[dict[str, Any]]:
                 # llama.cpp's server has no Responses API: LiteLLM answers it through chat.
                 "use_chat_completions_api": True,
             },
-            "model_info": {"id": f"{group.removeprefix('konstruct-')}-local"},
+            "model_info": {
+                "id": f"{group.removeprefix('konstruct-')}-local",
+                "text_only_content": True,  # plugins/text_only.py
+            },
         }
         for group in groups
     ]

@@ -12,11 +12,13 @@ import sys
 import time
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import openai
 import pytest
 
 from proxy.core.db.engine import Database
+from tests.clients.node_app import run_app
 from tests.conftest import Services
 from tests.processes import LOG_DIR, ROOT, Process, free_port
 from tests.stack import BRIDGE_KEY, MASTER_KEY, ProxyServer, TenantWorld, make_world, usage_rows
@@ -133,6 +135,19 @@ async def test_the_responses_api_answers_from_the_local_model_as_the_agent(
             break
         await asyncio.sleep(0.1)
     assert len(await usage_rows(owner_db, world.id)) >= 2
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+@pytest.mark.parametrize("api", ["responses", "chat"])
+def test_the_vercel_ai_sdk_answers_from_the_local_model(
+    local_proxy: ProxyServer, world: TenantWorld, node_client: Path, api: str
+) -> None:
+    results = run_app(node_client, local_proxy.url, world, api)
+    assert set(results) == {"generateText", "streamText"}
+    for result in results.values():
+        assert result["text"].strip(), result
+        assert result["usage"]["totalTokens"] > 0
 
 
 @pytest.mark.e2e

@@ -6,11 +6,7 @@ what the app printed and by what the platform's provider account received.
 """
 
 import asyncio
-import hashlib
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -19,67 +15,17 @@ from sqlalchemy import text
 
 from policies.persona import TRANSPARENCY_LINE
 from proxy.core.db.engine import Database
+from tests.clients.node_app import run_app
 from tests.fakes.base import Recorded
 from tests.fakes.openai import OpenAIFake
-from tests.processes import ROOT
 from tests.security.conftest import PLATFORM_KEY, Surface
 from tests.stack import TenantWorld, make_world
 
 pytestmark = pytest.mark.e2e
 
-CLIENT = ROOT / "tests" / "clients" / "node"
 PROMPT = "Say hello to the team."  # what client.mjs asks
 ANSWER = "Hello from fake-openai"
 PROVIDER_MODEL = "gpt-4o-mini"  # konstruct-fast's OpenAI deployment in litellm_config.yaml
-
-
-@pytest.fixture(scope="session")
-def node_client() -> Path:
-    """tests/clients/node with its locked packages: `npm ci` when the lock changed since."""
-    lock = CLIENT / "package-lock.json"
-    stamp = CLIENT / "node_modules" / ".konstruct-installed"
-    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
-    if not stamp.exists() or stamp.read_text() != digest:
-        installed = subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=CLIENT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert installed.returncode == 0, installed.stderr[-4000:]
-        stamp.write_text(digest)  # written last: an interrupted install is installed again
-    return CLIENT / "client.mjs"
-
-
-def run_app(
-    script: Path, surface: Surface, world: TenantWorld, api: str, **env: str
-) -> dict[str, Any]:
-    """The app's calls through one API, each call's printed result by its name."""
-    node = shutil.which("node")
-    assert node is not None, "Node.js is needed for the AI SDK client"
-    done = subprocess.run(
-        [node, str(script)],
-        cwd=script.parent,
-        env={
-            "PATH": os.environ["PATH"],
-            "KONSTRUCT_BASE_URL": f"{surface.proxy.url}/v1",
-            "KONSTRUCT_API_KEY": world.key,
-            "KONSTRUCT_AGENT": world.agent["slug"],
-            "KONSTRUCT_SDK_API": api,
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    results = {
-        result["call"]: result
-        for result in map(json.loads, done.stdout.splitlines())
-        if result["api"] == api
-    }
-    assert done.returncode == 0, (results, done.stderr[-4000:])
-    return results
 
 
 def assert_answered(results: dict[str, Any]) -> None:
@@ -111,7 +57,7 @@ def assert_the_agent_speaks(system_prompt: str) -> None:
 def test_the_default_openai_model_speaks_through_the_responses_api(
     node_client: Path, surface: Surface, platform: OpenAIFake, surface_a: TenantWorld
 ) -> None:
-    assert_answered(run_app(node_client, surface, surface_a, "responses"))
+    assert_answered(run_app(node_client, surface.proxy.url, surface_a, "responses"))
 
     received = platform.requests
     assert len(received) == 2, [(r.method, r.path) for r in received]
@@ -130,7 +76,7 @@ def test_the_default_openai_model_speaks_through_the_responses_api(
 def test_openai_chat_speaks_through_chat_completions(
     node_client: Path, surface: Surface, platform: OpenAIFake, surface_a: TenantWorld
 ) -> None:
-    assert_answered(run_app(node_client, surface, surface_a, "chat"))
+    assert_answered(run_app(node_client, surface.proxy.url, surface_a, "chat"))
 
     received = platform.requests
     assert len(received) == 2, [(r.method, r.path) for r in received]
@@ -165,7 +111,7 @@ def test_the_apps_response_metadata_reaches_the_provider_as_set(
     tags: dict[str, str],
 ) -> None:
     env = {"KONSTRUCT_SDK_METADATA": json.dumps(tags)} if tags else {}
-    assert_answered(run_app(node_client, surface, surface_a, "responses", **env))
+    assert_answered(run_app(node_client, surface.proxy.url, surface_a, "responses", **env))
 
     received = platform.requests
     assert len(received) == 2, [(r.method, r.path) for r in received]
@@ -188,7 +134,7 @@ async def test_the_apps_calls_are_booked_to_its_agent(
     api: str,
 ) -> None:
     world = make_world(surface.proxy, "SurfaceBooked")
-    assert_answered(run_app(node_client, surface, world, api))
+    assert_answered(run_app(node_client, surface.proxy.url, world, api))
 
     booked: list[Any] = []
     for _ in range(100):
