@@ -443,7 +443,27 @@ def test_max_completion_tokens_reaches_every_provider_in_its_own_words(
     proxy: ProxyServer, world_a: TenantWorld, fakes: dict[str, LLMFakeServer], provider: str
 ) -> None:
     fake = answering(provider, fakes)
+    # A deployment an earlier test cooled down may still be resting: wait until this one answers.
+    wait_until_answering(proxy, world_a.key, first=f"fast-{provider}")
     client(proxy, world_a.key).chat.completions.create(
         model="konstruct-fast", messages=HELLO, max_completion_tokens=17
     )
     assert MAX_TOKENS_FIELD[provider](fake.last_call.json) == 17, fake.last_call.json
+
+
+def test_an_option_a_provider_cannot_serve_is_never_silently_dropped(
+    proxy: ProxyServer, world_a: TenantWorld, fakes: dict[str, LLMFakeServer]
+) -> None:
+    """Anthropic has no logit_bias: the call goes on to a deployment that has it (with
+    LiteLLM's drop_params it went to Anthropic without the option, and the caller never
+    knew); with none left, the caller gets the last deployment's error, never a silent drop."""
+    anthropic, openai_fake = fakes["anthropic"], fakes["openai"]
+    answering("anthropic", fakes)
+    wait_until_answering(proxy, world_a.key, first="fast-anthropic")
+    gateway = client(proxy, world_a.key)
+    biased = gateway.chat.completions.with_raw_response.create(
+        model="konstruct-fast", messages=HELLO, logit_bias={"50256": -100}
+    )
+    assert biased.headers["x-litellm-model-id"] == "fast-openai"
+    assert openai_fake.last_call.json["logit_bias"] == {"50256": -100}
+    assert all("logit_bias" not in call.text for call in anthropic.model_calls())
