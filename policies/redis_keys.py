@@ -12,7 +12,12 @@ PLATFORM_PREFIX: Final = "konstruct"
 # Keys LiteLLM's own rate limiter and router write (counters keyed by key hash and
 # deployment, holding no tenant data). LiteLLM builds them itself; they are declared here
 # so the suite's Redis scan knows every namespace in use.
-LITELLM_PREFIXES: tuple[str, ...] = ("{api_key:", "{model_per_key:", "global_router:")
+LITELLM_PREFIXES: tuple[str, ...] = (
+    "{api_key:",
+    "{model_per_key:",
+    "global_router:",
+    "deployment:",  # the router's per-deployment state, cooldowns shared between workers
+)
 DECLARED_PLATFORM_PREFIXES: tuple[str, ...] = (f"{PLATFORM_PREFIX}:", "rq:", *LITELLM_PREFIXES)
 
 _TENANT_PREFIX = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:")

@@ -43,6 +43,17 @@ class ProxyServer:
         )
 
 
+def base_proxy_env(services: Services) -> dict[str, str]:
+    """What every proxy process of the suite is given: the scratch stores and its keys."""
+    return {
+        "DATABASE_URL": services.app_url,
+        "DATABASE_ADMIN_URL": services.admin_url,
+        "REDIS_URL": services.redis_url,
+        "KONSTRUCT_MASTER_KEY": MASTER_KEY,
+        "KONSTRUCT_BRIDGE_KEY": BRIDGE_KEY,
+    }
+
+
 @pytest.fixture(scope="session")
 def proxy_env(
     services: Services,
@@ -51,11 +62,7 @@ def proxy_env(
     fake_ollama_session: OllamaFake,
 ) -> dict[str, str]:
     return {
-        "DATABASE_URL": services.app_url,
-        "DATABASE_ADMIN_URL": services.admin_url,
-        "REDIS_URL": services.redis_url,
-        "KONSTRUCT_MASTER_KEY": MASTER_KEY,
-        "KONSTRUCT_BRIDGE_KEY": BRIDGE_KEY,
+        **base_proxy_env(services),
         "KONSTRUCT_LOGIN_ATTEMPTS_PER_MINUTE": "5",
         "OLLAMA_BASE_URL": fake_ollama_session.url,
         "ANTHROPIC_BASE_URL": fake_anthropic_session.url,

@@ -87,6 +87,7 @@ def test_declared_prefixes() -> None:
         "{api_key:",
         "{model_per_key:",
         "global_router:",
+        "deployment:",
     )
     assert redis_keys.is_declared_key("{api_key:abc123}:requests")
     assert not redis_keys.is_declared_key("{team:abc}:tokens")

@@ -21,7 +21,15 @@ from proxy.core.db.engine import Database
 from tests.clients.node_app import run_app
 from tests.conftest import Services
 from tests.processes import LOG_DIR, ROOT, Process, free_port
-from tests.stack import BRIDGE_KEY, MASTER_KEY, ProxyServer, TenantWorld, make_world, usage_rows
+from tests.stack import (
+    BRIDGE_KEY,
+    MASTER_KEY,
+    ProxyServer,
+    TenantWorld,
+    base_proxy_env,
+    make_world,
+    usage_rows,
+)
 
 # Blank, not absent: the proxy and the launcher fill unset variables from a .env file.
 NO_PROVIDERS = {
@@ -53,11 +61,7 @@ def local_proxy(services: Services, local_model_port: int) -> Iterator[ProxyServ
     port = free_port()
     env = {
         **NO_PROVIDERS,
-        "DATABASE_URL": services.app_url,
-        "DATABASE_ADMIN_URL": services.admin_url,
-        "REDIS_URL": services.redis_url,
-        "KONSTRUCT_MASTER_KEY": MASTER_KEY,
-        "KONSTRUCT_BRIDGE_KEY": BRIDGE_KEY,
+        **base_proxy_env(services),
         "LOCAL_MODEL_PORT": str(local_model_port),
         "PROXY_PORT": str(port),
         "PROXY_WORKERS": "1",

@@ -15,7 +15,14 @@ import pytest
 from tests.conftest import Services
 from tests.fakes.openai import OpenAIFake
 from tests.processes import ROOT, Process, free_port
-from tests.stack import BRIDGE_KEY, MASTER_KEY, ProxyServer, TenantWorld, make_world
+from tests.stack import (
+    BRIDGE_KEY,
+    MASTER_KEY,
+    ProxyServer,
+    TenantWorld,
+    base_proxy_env,
+    make_world,
+)
 
 PLATFORM_KEY = "sk-platform-openai-account-of-the-surface-suite"
 
@@ -32,11 +39,7 @@ def surface(services: Services) -> Iterator[Surface]:
     with OpenAIFake(required_key=PLATFORM_KEY, models=["gpt-4o-mini", "gpt-4o"]) as platform:
         port = free_port()
         env = {
-            "DATABASE_URL": services.app_url,
-            "DATABASE_ADMIN_URL": services.admin_url,
-            "REDIS_URL": services.redis_url,
-            "KONSTRUCT_MASTER_KEY": MASTER_KEY,
-            "KONSTRUCT_BRIDGE_KEY": BRIDGE_KEY,
+            **base_proxy_env(services),
             "OPENAI_BASE_URL": f"{platform.url}/v1",
             "OPENAI_API_KEY": PLATFORM_KEY,
             "OLLAMA_BASE_URL": "",
