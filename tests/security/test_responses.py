@@ -13,7 +13,7 @@ from policies.persona import TRANSPARENCY_LINE
 from proxy.core.db.engine import Database
 from tests.fakes.openai import OpenAIFake
 from tests.security.conftest import Surface
-from tests.stack import TenantWorld, usage_rows
+from tests.stack import TenantWorld, make_world, spend, usage_rows
 
 pytestmark = pytest.mark.e2e
 
@@ -85,3 +85,27 @@ async def test_response_ids_belong_to_the_tenant_that_created_them(
             break
         await asyncio.sleep(0.1)
     assert len([row for row in rows if row[2] == "konstruct-fast"]) >= 3, rows
+
+
+async def test_responses_are_degraded_and_stopped_by_the_budget_like_chat(
+    surface: Surface, platform: OpenAIFake, owner_db: Database
+) -> None:
+    world = make_world(surface.proxy, "Budgeted")
+    with surface.proxy.admin() as admin:
+        admin.put(
+            f"/admin/tenants/{world.id}/limits",
+            json={"monthly_budget_usd": "1.00", "degrade_at_share": "0.4"},
+        ).raise_for_status()
+    await spend(owner_db, world.id, "0.5")
+    degraded = gateway(surface, world).responses.create(model="konstruct-quality", input="Hi")
+    assert degraded.output_text == "Hello from fake-openai"
+    # konstruct-fast's OpenAI deployment, not konstruct-quality's (gpt-4o)
+    assert platform.last_call.json["model"] == "gpt-4o-mini"
+
+    await spend(owner_db, world.id, "0.6")
+    seen = len(platform.requests)
+    with pytest.raises(openai.APIStatusError) as caught:
+        gateway(surface, world).responses.create(model="konstruct-fast", input="Hi")
+    assert caught.value.status_code == 402
+    assert caught.value.body["code"] == "budget_exhausted"
+    assert platform.requests[seen:] == []
