@@ -14,6 +14,7 @@ from litellm.proxy._types import LitellmUserRoles, ProxyException, UserAPIKeyAut
 from opentelemetry import trace
 
 from plugins.contracts import services
+from policies.error_codes import STATUS_TYPES
 from policies.limits import MODEL_TIER_GROUPS, BudgetState, budget_state
 from policies.tenant_keys import hash_key
 from policies.tenant_surface import LITELLM_ALLOWED_ROUTES
@@ -24,9 +25,8 @@ ALLOWED_MODEL_GROUPS = sorted(MODEL_TIER_GROUPS.values())
 
 
 def _reject(status: int, code: str, message: str) -> ProxyException:
-    kinds = {401: "auth_error", 402: "budget_exceeded", 403: "permission_error"}
     return ProxyException(
-        message=message, type=kinds[status], param=None, code=status, openai_code=code
+        message=message, type=STATUS_TYPES[status], param=None, code=status, openai_code=code
     )
 
 

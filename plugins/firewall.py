@@ -24,6 +24,7 @@ from typing import Any, Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from policies.error_codes import STATUS_CODES, STATUS_TYPES
 from policies.tenant_surface import (
     ALLOWED_FIELDS,
     Operation,
@@ -43,29 +44,6 @@ MAX_GATEWAY_BODY_BYTES: Final = 32 * 1024 * 1024
 MAX_ADMIN_BODY_BYTES: Final = 2 * 1024 * 1024
 MAX_JSON_DEPTH: Final = 32
 
-ERROR_TYPES: Final = {
-    400: "invalid_request_error",
-    401: "auth_error",
-    402: "budget_exceeded",
-    403: "permission_error",
-    404: "invalid_request_error",
-    413: "invalid_request_error",
-    422: "invalid_request_error",
-    429: "throttling_error",
-}
-ERROR_CODES: Final = {
-    400: "bad_request",
-    401: "unauthorized",
-    402: "budget_exhausted",
-    403: "forbidden",
-    404: "not_found",
-    413: "request_too_large",
-    422: "validation_error",
-    429: "rate_limited",
-    500: "internal_error",
-    503: "unavailable",
-}
-
 
 class Refusal(Exception):
     def __init__(self, status: int, code: str, message: str, param: str | None = None) -> None:
@@ -74,7 +52,7 @@ class Refusal(Exception):
 
 
 def error_json(status: int, code: str, message: str, param: str | None = None) -> bytes:
-    error = {"message": message, "type": ERROR_TYPES.get(status, "api_error"), "code": code}
+    error = {"message": message, "type": STATUS_TYPES.get(status, "api_error"), "code": code}
     return json.dumps({"error": {**error, "param": param}}).encode()
 
 
@@ -110,12 +88,16 @@ def holds_nul(value: Any) -> bool:
     return False
 
 
-def parse_body(raw: bytes) -> Any:
+def parse_body(raw: bytes, *, required: bool = True) -> Any:
+    """The parsed JSON body; not JSON: a 400, or None when not `required` (the route's own
+    validation then answers). Too deep is a 422 either way."""
     try:
-        parsed = json.loads(raw)
+        parsed = json.loads(raw) if raw.strip() or required else None
     except RecursionError as exc:
         raise Refusal(422, "validation_error", "The JSON body is nested too deeply.") from exc
     except ValueError as exc:
+        if not required:
+            return None
         raise Refusal(400, "bad_request", "The request body is not valid JSON.") from exc
     if json_depth(parsed) > MAX_JSON_DEPTH:
         raise Refusal(422, "validation_error", "The JSON body is nested too deeply.")
@@ -183,11 +165,11 @@ def openai_error(status: int, body: bytes) -> bytes:
     message = scrub_error_message(str(error.get("message") or "The request failed."))
     code = error.get("code")
     if not isinstance(code, str) or not code or code.isdigit():
-        code = ERROR_CODES.get(status, "error")
+        code = STATUS_CODES.get(status, "error")
     kind = error.get("type") if isinstance(error.get("type"), str) else None
     shaped = {
         "message": message,
-        "type": kind or ERROR_TYPES.get(status, "api_error"),
+        "type": kind or STATUS_TYPES.get(status, "api_error"),
         "code": code,
         "param": error.get("param") if isinstance(error.get("param"), str) else None,
     }
@@ -336,14 +318,7 @@ class TenantSurface:
         if scope["method"] not in ("POST", "PUT", "PATCH"):
             return receive
         raw = await read_body(receive, MAX_ADMIN_BODY_BYTES)
-        try:
-            parsed = json.loads(raw) if raw.strip() else None
-        except RecursionError as exc:
-            raise Refusal(422, "validation_error", "The JSON body is nested too deeply.") from exc
-        except ValueError:
-            parsed = None  # not JSON: the route's own validation answers
-        if json_depth(parsed) > MAX_JSON_DEPTH:
-            raise Refusal(422, "validation_error", "The JSON body is nested too deeply.")
+        parsed = parse_body(raw, required=False)
         if holds_nul(parsed):
             raise Refusal(422, "validation_error", "Text may not contain NUL characters.")
         return replay(raw, receive)

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from litellm.proxy._types import ProxyException
 from litellm.proxy.proxy_server import openai_exception_handler
 
+from policies.error_codes import STATUS_CODES
 from proxy.core.errors import KonstructError, error_body
 
 
@@ -39,20 +40,6 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-# LiteLLM puts the HTTP status in `code`; Konstruct promises stable words there.
-STATUS_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    402: "budget_exhausted",
-    403: "forbidden",
-    404: "not_found",
-    422: "validation_error",
-    429: "rate_limited",
-    500: "internal_error",
-    503: "unavailable",
-}
-
-
 async def _proxy_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ProxyException)
     response: Response = await openai_exception_handler(request, exc)
@@ -72,6 +59,7 @@ async def _proxy_exception(request: Request, exc: Exception) -> Response:
     if response.status_code == 422:
         body["error"]["type"] = "invalid_request_error"
     if not stated or stated.isdigit():
+        # LiteLLM puts the HTTP status in `code`; Konstruct promises stable words there.
         stated = STATUS_CODES.get(response.status_code, stated)
     body["error"]["code"] = stated
     headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
