@@ -33,7 +33,7 @@ TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 # and the suite's fixed credentials (tests/stack.py).
 SECRET_SHAPES = re.compile(
     r"sk-kon-[A-Za-z0-9_-]{20,}|xox[abp]-[A-Za-z0-9-]{10,}|sk-test-master-key|test-bridge-key"
-    r"|sk-ant-test-provider-key|sk-test-openai-provider-key"
+    r"|sk-ant-test-provider-key|sk-test-openai-provider-key|sk-surface-platform-key"
 )
 
 

@@ -24,7 +24,7 @@ from tests.stack import (
     make_world,
 )
 
-PLATFORM_KEY = "sk-platform-openai-account-of-the-surface-suite"
+PLATFORM_KEY = "sk-surface-platform-key"
 
 
 @dataclass(frozen=True)
