@@ -10,16 +10,16 @@ from uuid import UUID
 from litellm.integrations.custom_logger import CustomLogger
 from litellm.proxy._types import ProxyException, UserAPIKeyAuth
 
+from plugins.call_types import CHAT, RESPONSES_CREATE, call_kind
 from plugins.contracts import services
 from plugins.notes import notes
 from policies.limits import MODEL_TIER_GROUPS, BudgetState, degrade_model_group
 from policies.persona import with_caller_instructions
 
 AGENT_HEADER = "x-konstruct-agent"
-# The calls an agent speaks in (LiteLLM call types); the Responses API takes its system
-# prompt as `instructions`, chat as a first system message.
-RESPONSES_CALL = "aresponses"
-SPOKEN_CALLS = frozenset({"acompletion", "completion", RESPONSES_CALL})
+# The calls an agent speaks in; the Responses API takes its system prompt as
+# `instructions`, chat as a first system message.
+SPOKEN_CALLS = CHAT | {RESPONSES_CREATE}
 
 
 def _not_found(message: str) -> ProxyException:
@@ -67,7 +67,7 @@ class PersonaHook(CustomLogger):
     ) -> dict[str, Any]:
         ours = user_api_key_dict.metadata or {}
         tenant = ours.get("konstruct_tenant_id")
-        kind = str(getattr(call_type, "value", call_type))
+        kind = call_kind(call_type)
         if tenant is None or kind not in SPOKEN_CALLS:
             return data
         metadata = notes(data)
@@ -76,7 +76,7 @@ class PersonaHook(CustomLogger):
             agent = await services().agent(UUID(tenant), agent_ref.strip())
             if agent is None or not agent.is_active:
                 raise _not_found(f"No active agent '{agent_ref}' in this tenant.")
-            if kind == RESPONSES_CALL:
+            if kind == RESPONSES_CREATE:
                 data["instructions"] = with_caller_instructions(
                     agent.system_prompt, data.get("instructions")
                 )
@@ -90,7 +90,7 @@ class PersonaHook(CustomLogger):
         if served != requested:
             data["model"] = served
             metadata["konstruct_degraded_from"] = requested
-        if kind != RESPONSES_CALL:  # a response reports its usage in its last event anyway
+        if kind != RESPONSES_CREATE:  # a response reports its usage in its last event anyway
             ask_for_stream_usage(data)
         return data
 

@@ -7,19 +7,15 @@ input items, cancel, delete, and a new response's `previous_response_id`.
 """
 
 from collections.abc import AsyncGenerator
-from typing import Any, Final
+from typing import Any
 from uuid import UUID
 
 from litellm.integrations.custom_logger import CustomLogger
 from litellm.proxy._types import ProxyException, UserAPIKeyAuth
 from litellm.proxy.hooks.responses_id_security import decrypted_response_id
 
+from plugins.call_types import RESPONSES_BY_ID, RESPONSES_CREATE, call_kind
 from plugins.contracts import services
-
-CREATE: Final = "aresponses"
-BY_ID: Final = frozenset(
-    {"aget_responses", "adelete_responses", "acancel_responses", "alist_input_items"}
-)
 
 
 def _tenant_of(user_api_key_dict: UserAPIKeyAuth) -> UUID | None:
@@ -60,10 +56,10 @@ class ResponseOwnership(CustomLogger):
         call_type: Any,
     ) -> dict[str, Any]:
         tenant = _tenant_of(user_api_key_dict)
-        kind = str(getattr(call_type, "value", call_type))
-        if tenant is None or (kind != CREATE and kind not in BY_ID):
+        kind = call_kind(call_type)
+        if tenant is None or (kind != RESPONSES_CREATE and kind not in RESPONSES_BY_ID):
             return data
-        param = "previous_response_id" if kind == CREATE else None
+        param = "previous_response_id" if kind == RESPONSES_CREATE else None
         named = data.get(param or "response_id")
         if named and not await services().owns_response(tenant, owned_id(str(named))):
             raise _not_found(str(named), param)

@@ -25,16 +25,6 @@ class Operation(StrEnum):
     MODELS_GET = "models.retrieve"
 
 
-# Responses API operations that name an existing response by id in the path.
-RESPONSE_BY_ID: Final = frozenset(
-    {
-        Operation.RESPONSES_GET,
-        Operation.RESPONSES_DELETE,
-        Operation.RESPONSES_CANCEL,
-        Operation.RESPONSES_INPUT_ITEMS,
-    }
-)
-
 _ID: Final = r"(?P<id>[A-Za-z0-9_\-=.]{1,512})"
 _ROUTES: Final[tuple[tuple[str, str, Operation], ...]] = (
     ("POST", r"/chat/completions", Operation.CHAT),
