@@ -62,9 +62,19 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+# Parallel workers, each with its own databases, Redis databases and ports (tests/workers.py);
+# a test file stays on one worker. The fault suite (servers crashed and restarted, deadlines
+# measured) runs afterwards on its own, so the others' load does not move its timings.
+# TEST_WORKERS=0 runs everything in this process, one test at a time.
+TEST_WORKERS ?= 3
 test-python: services
 	@$(PY) -m scripts.ensure_docker_compose
+ifeq ($(TEST_WORKERS),0)
 	$(PY) -m pytest -q -p no:cacheprovider
+else
+	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile -m "not faults"
+	$(PY) -m pytest -q -p no:cacheprovider -m faults
+endif
 
 test-portal:
 	@if [ -f portal/package.json ]; then $(PY) -m scripts.portal test; else echo "portal: not built yet, skipped"; fi
@@ -72,7 +82,13 @@ test-portal:
 test: lint test-python test-portal
 
 # Procfile's `ready` creates the first admin, then prints the URLs once everything answers.
-up: .env migrate
+# The portal's npm install and build need only Node, so they run beside the Python install
+# (which spends minutes compiling the local model server) instead of after it.
+up: .env
+	@mkdir -p .run
+	@python3 -m scripts.portal prepare > .run/portal-prepare.log 2>&1 & portal=$$!; \
+	  $(MAKE) --no-print-directory migrate || { kill $$portal 2>/dev/null; exit 1; }; \
+	  wait $$portal || { echo "portal: install or build failed:"; tail -40 .run/portal-prepare.log; exit 1; }
 	@$(VENV)/bin/honcho start -f Procfile
 
 proxy: install
@@ -90,7 +106,8 @@ portal: install
 bench: migrate
 	$(PY) -m bench.run
 
-# A local CA and a server certificate for localhost/127.0.0.1 in .run/certs (TLS 1.3 settings).
+# A local CA and server certificates in .run/certs: localhost/127.0.0.1, and one per compose
+# service in .run/certs/compose (TLS 1.3 between every service of deploy/docker-compose.yml).
 certs: install
 	@$(PY) -m scripts.certs
 

@@ -52,8 +52,6 @@ def start_proxy(ctx: Context) -> tuple[Child, str]:
         PROXY_HOST="127.0.0.1",
         PROXY_PORT=str(port),
         PROXY_WORKERS="1",
-        # In its default mode `import litellm` loads ./.env, whose DATABASE_URL would return.
-        LITELLM_MODE="PRODUCTION",
         DATABASE_URL=app_url,
         DATABASE_ADMIN_URL=admin_url,
         REDIS_URL=BENCH_REDIS_URL,

@@ -25,9 +25,13 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 RUN_DIR = ROOT / ".run" / "bench"
 
-BENCH_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/konstruct_bench"
-BENCH_APP_URL = "postgresql://konstruct_app:konstruct_app@127.0.0.1:5432/konstruct_bench"
-BENCH_REDIS_URL = "redis://127.0.0.1:6379/14"
+# The scratch database (dropped and re-created by each run) and Redis database. Two runs on
+# one machine (a test suite's smoke runs in parallel workers, a developer's run) name their
+# own with KONSTRUCT_BENCH_DATABASE and KONSTRUCT_BENCH_REDIS_URL.
+BENCH_DATABASE = os.environ.get("KONSTRUCT_BENCH_DATABASE", "konstruct_bench")
+BENCH_ADMIN_URL = f"postgresql://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
+BENCH_APP_URL = f"postgresql://konstruct_app:konstruct_app@127.0.0.1:5432/{BENCH_DATABASE}"
+BENCH_REDIS_URL = os.environ.get("KONSTRUCT_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 Result = dict[str, Any]
 
@@ -97,7 +101,7 @@ class Context:
         return time.monotonic() - self.started
 
     def scratch_database(self) -> tuple[str, str]:
-        """konstruct_bench, dropped, re-created and migrated once per run: (admin, app) URLs."""
+        """The scratch database, dropped, re-created and migrated once per run: (admin, app)."""
         if not self._database_ready:
             from proxy.migrate import migrate
 
@@ -105,7 +109,7 @@ class Context:
             asyncio.run(_drop_database(BENCH_ADMIN_URL))
             migrate(BENCH_ADMIN_URL, BENCH_APP_URL)
             self._database_ready = True
-            log(f"scratch database konstruct_bench migrated in {time.monotonic() - t0:.1f}s")
+            log(f"scratch database {BENCH_DATABASE} migrated in {time.monotonic() - t0:.1f}s")
         return BENCH_ADMIN_URL, BENCH_APP_URL
 
 
@@ -210,7 +214,15 @@ def base_env(**extra: str) -> dict[str, str]:
         "PROXY_WORKERS",
     )
     env = {k: v for k, v in os.environ.items() if k not in drop}
-    env.update(PYTHONPATH=str(ROOT), LITELLM_LOCAL_MODEL_COST_MAP="True", **extra)
+    # No child reads the checkout's .env (`make up` makes one): ours by KONSTRUCT_ENV_FILE,
+    # bare LiteLLM (which in "DEV" mode loads the .env above its own files) by its mode.
+    env.update(
+        PYTHONPATH=str(ROOT),
+        LITELLM_LOCAL_MODEL_COST_MAP="True",
+        KONSTRUCT_ENV_FILE="",
+        LITELLM_MODE="PRODUCTION",
+        **extra,
+    )
     return env
 
 

@@ -23,8 +23,8 @@ from typing import Any
 
 import yaml
 
-from proxy import config as konstruct_config
 from proxy import serve
+from proxy.gateway import config as konstruct_config
 
 LITELLM_LOGGERS = ("LiteLLM", "LiteLLM Proxy", "LiteLLM Router")
 VARIANTS = ("quiet_logs", "no_usage", "no_persona", "no_callbacks", "no_coordination_redis")

@@ -9,6 +9,7 @@ provider per request as its docs show for an OpenAI-compatible server:
 as the bearer token.
 """
 
+import fcntl
 import json
 import shutil
 import subprocess
@@ -32,7 +33,15 @@ def installed_version() -> str | None:
 
 
 def install() -> None:
-    """`@portkey-ai/gateway@VERSION` into .run/portkey/, unless it is there already."""
+    """`@portkey-ai/gateway@VERSION` into .run/portkey/, unless it is there already. Runs
+    beside each other (parallel test workers' smoke runs) take turns: one installs."""
+    INSTALL_DIR.parent.mkdir(parents=True, exist_ok=True)
+    with (INSTALL_DIR.parent / "portkey.lock").open("a") as guard:
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        _install()
+
+
+def _install() -> None:
     if installed_version() == VERSION:
         return
     npm = shutil.which("npm")

@@ -41,7 +41,12 @@ class Benchmark:
 
 # The registry, in run order. `--only` takes a key here or any name a benchmark produces.
 BENCHMARKS: dict[str, Benchmark] = {
-    "rls_overhead": Benchmark("bench.rls:run", ("rls_overhead", "rls_overhead_query_only")),
+    "rls_overhead": Benchmark(
+        "bench.rls:run", ("rls_overhead", "rls_overhead_query_only", "rls_overhead_scaling")
+    ),
+    "encrypted_history": Benchmark(
+        "bench.encrypted_history:run", ("encrypted_history_read_ratio",)
+    ),
     "gateway": Benchmark(
         "bench.gateway:run",
         (
@@ -51,7 +56,17 @@ BENCHMARKS: dict[str, Benchmark] = {
             "gateway_vs_portkey_latency_ratio",
         ),
     ),
+    "gateway_workers": Benchmark("bench.gateway_workers:run", ("gateway_worker_scaling",)),
     "slack_ack": Benchmark("bench.slack_ack:run", ("slack_ack_p99_ms", "slack_ack_ratio")),
+    "slack_reply": Benchmark(
+        "bench.slack_reply:run",
+        (
+            "slack_first_status_ms_p95",
+            "slack_first_token_overhead_ms_p95",
+            "bridge_cpu_ms_per_message",
+        ),
+    ),
+    "agent_runtime": Benchmark("bench.agent_runtime:run", ("agent_tool_step_overhead_ms",)),
     "cli": Benchmark("bench.cli:run", ("cli_help_seconds", "cli_list_seconds")),
     "local_model": Benchmark(
         "bench.local_model:run", ("local_model_added_ms_p50", "local_model_stream_ratio")

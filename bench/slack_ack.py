@@ -4,12 +4,13 @@ Two servers, each in its own process, served by uvicorn the same way:
 
 - A, baseline: `python -m bench.bare_bolt`, a bare slack-bolt AsyncApp (same signing secret,
   `process_before_response=True`) whose `app_mention` listener just returns.
-- B: `python -m bridge.web` against Redis db 14: its own signature and shape checks, bolt,
-  authorize through the Redis workspace cache, dedupe and an RQ enqueue before the ack.
+- B: `python -m bridge.web` against Redis db 14: its shape checks, bolt (which verifies the
+  signature), authorize from the process's workspace cache, dedupe and an RQ enqueue before
+  the ack.
 
-The web process authorizes every event through `bridge.workspaces.resolve_workspace`: the
-workspace view is cached in Redis, but the bot token stays in the process's memory, so a
-fresh web process must ask the proxy's internal API once. A real `python -m proxy.serve`
+The web process authorizes every event from its in-memory workspace cache
+(`bridge.workspaces.WorkspaceCache`), so a fresh web process asks the proxy's internal API
+once per workspace. A real `python -m proxy.serve`
 (1 worker, the scratch database, Redis db 14) holds a tenant, an agent and a Slack
 connection made through the admin API; it answers the warm-up's lookups and is SIGSTOPped
 for the measured rounds (a cache miss there would show up as a stalled request).
@@ -27,8 +28,6 @@ answered 200.
 """
 
 import asyncio
-import hashlib
-import hmac
 import json
 import sys
 import time
@@ -37,7 +36,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
-import httpx
 import redis as redis_lib
 from rq import Queue
 
@@ -48,7 +46,6 @@ from bench.common import (
     Context,
     Result,
     base_env,
-    create_tenant_with_agent,
     free_port,
     log,
     median,
@@ -57,13 +54,18 @@ from bench.common import (
     result,
     spread,
 )
+from bench.slack_reply import (
+    BOT_USER_ID,
+    BRIDGE_KEY,
+    SIGNING_SECRET,
+    connect_workspace,
+    sign,
+    start_fake,
+)
 from bridge.queue import job_id_for
 
-SIGNING_SECRET = "bench-slack-signing-secret-not-for-production"
-BRIDGE_KEY = "bench-bridge-key-not-for-production"
 QUEUE = "konstruct-bridge-bench"
 SENTINEL_KEY = "bench:slack_ack:running"
-BOT_USER_ID = "UBENCHBOT"
 REDELIVER_EVERY = 100  # one slot in this many re-delivers an earlier event
 REDELIVER_LAG = 50  # ... the one sent this many slots before
 TARGET_P99_MS = 100.0
@@ -107,17 +109,6 @@ class Arm:
 
 
 # ------------------------------------------------------------------------ requests
-def sign(body: bytes, timestamp: int) -> dict[str, str]:
-    """Slack's headers: `v0=` HMAC-SHA256 of `v0:{ts}:{raw body}` with the signing secret."""
-    base = f"v0:{timestamp}:".encode() + body
-    digest = hmac.new(SIGNING_SECRET.encode(), base, hashlib.sha256).hexdigest()
-    return {
-        "X-Slack-Request-Timestamp": str(timestamp),
-        "X-Slack-Signature": f"v0={digest}",
-        "Content-Type": "application/json",
-    }
-
-
 def mention_body(team_id: str, event_id: str, n: int, now: int) -> bytes:
     ts = f"{now}.{n:06d}"
     text = f"<@{BOT_USER_ID}> benchmark question {n}"
@@ -218,7 +209,7 @@ def load(
     """Run one block with only this arm's server resumed; the other stays SIGSTOPped."""
     deliveries = schedule(arm, team_id, label, round(seconds * rate))
     if connection.get(SENTINEL_KEY) is None:
-        raise RuntimeError(f"someone else flushed Redis db 14 ({BENCH_REDIS_URL}) mid-run")
+        raise RuntimeError(f"someone else flushed the bench Redis ({BENCH_REDIS_URL}) mid-run")
     arm.child.resume()
     try:
         block = asyncio.run(open_loop(arm, deliveries, rate, record))
@@ -264,17 +255,15 @@ def _python() -> str:
     return sys.executable
 
 
-def start_proxy(ctx: Context) -> tuple[Child, str]:
-    """`python -m proxy.serve` (1 worker) on the scratch database; no model is ever called."""
+def start_proxy(ctx: Context, slack_api_url: str) -> tuple[Child, str]:
+    """`python -m proxy.serve` (1 worker) on the scratch database; no model is ever called.
+    Slack (a fake) is asked only to check the workspace's token with auth.test on connect."""
     admin_url, app_url = ctx.scratch_database()
     port = free_port()
     env = base_env(
         PROXY_HOST="127.0.0.1",
         PROXY_PORT=str(port),
         PROXY_WORKERS="1",
-        # `import litellm` loads ./.env in its default DEV mode, which would put the
-        # .env's DATABASE_URL back after proxy.serve removed it (LiteLLM then wants Prisma).
-        LITELLM_MODE="PRODUCTION",
         DATABASE_URL=app_url,
         DATABASE_ADMIN_URL=admin_url,
         REDIS_URL=BENCH_REDIS_URL,
@@ -282,26 +271,9 @@ def start_proxy(ctx: Context) -> tuple[Child, str]:
         KONSTRUCT_BRIDGE_KEY=BRIDGE_KEY,
         OPENAI_BASE_URL=f"http://127.0.0.1:{free_port()}/v1",
         OPENAI_API_KEY="sk-bench-provider-key",
+        SLACK_API_URL=slack_api_url,
     )
     return Child("slack-proxy", [_python(), "-m", "proxy.serve"], env), f"http://127.0.0.1:{port}"
-
-
-def connect_workspace(proxy_url: str, team_id: str) -> None:
-    """A tenant, an agent and a Slack connection for `team_id`, through the admin API."""
-    headers = {"Authorization": f"Bearer {MASTER_KEY}"}
-    with httpx.Client(base_url=proxy_url, headers=headers, timeout=60) as admin:
-        tid, agent_id = create_tenant_with_agent(admin, "Bench Slack")
-        made = admin.post(
-            f"/admin/tenants/{tid}/slack-connections",
-            json={
-                "workspace_id": team_id,
-                "workspace_name": "Bench workspace",
-                "bot_token": f"xoxb-bench-{uuid.uuid4().hex}",
-                "bot_user_id": BOT_USER_ID,
-                "default_agent_id": agent_id,
-            },
-        )
-        made.raise_for_status()
 
 
 def count_jobs(connection: redis_lib.Redis, expected: set[str]) -> dict[str, int]:
@@ -346,7 +318,16 @@ def run(ctx: Context) -> list[Result]:
     connection.delete(f"rq:queue:{QUEUE}")
     # Other runs on this machine flush db 14 when they start; this key shows that happened.
     connection.set(SENTINEL_KEY, "1", ex=3600)
-    proxy, proxy_url = start_proxy(ctx)
+    token = f"xoxb-bench-{uuid.uuid4().hex}"
+    # The proxy checks the token with auth.test when the workspace is connected.
+    slack, slack_url = start_fake(
+        "slack", {"tokens": {token: {"team_id": team_id, "bot_user_id": BOT_USER_ID}}}
+    )
+    try:
+        proxy, proxy_url = start_proxy(ctx, f"{slack_url}/api/")
+    except BaseException:
+        slack.stop()
+        raise
     arms: list[Arm] = []
     try:
         arms += [start_bare(), start_bridge(proxy_url)]
@@ -355,7 +336,9 @@ def run(ctx: Context) -> list[Result]:
             arm.child.wait_healthy(f"{arm.url}/healthz", timeout=60)
             arm.child.pause()
         proxy.wait_healthy(f"{proxy_url}/healthz", timeout=180)
-        connect_workspace(proxy_url, team_id)
+        connect_workspace(proxy_url, team_id, token, name="Bench Slack")
+        # Nothing calls Slack from here on: the fake is stopped so it takes no CPU.
+        slack.stop()
         log(f"slack_ack: servers and proxy up in {time.monotonic() - t0:.1f}s")
         for arm in arms:
             # The bridge's first event asks the proxy for the workspace and caches it.
@@ -378,10 +361,11 @@ def run(ctx: Context) -> list[Result]:
         for arm in arms:
             arm.child.stop()
         proxy.stop()
+        slack.stop()
     bare, bridge = arms
     try:
         if connection.get(SENTINEL_KEY) is None:
-            raise RuntimeError(f"someone else flushed Redis db 14 ({BENCH_REDIS_URL}) mid-run")
+            raise RuntimeError(f"someone else flushed the bench Redis ({BENCH_REDIS_URL}) mid-run")
         jobs = count_jobs(connection, bridge.event_ids)
         connection.delete(SENTINEL_KEY)
     finally:

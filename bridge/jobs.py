@@ -1,32 +1,29 @@
 """The worker's job: answer one Slack event as the tenant's agent, exactly once."""
 
-import asyncio
 import logging
 import time
 from dataclasses import dataclass
 from typing import Any, Final
 from uuid import UUID
 
-import httpx
-from openai.types.chat import ChatCompletionMessageParam
 from pydantic import ValidationError
 from redis.asyncio import Redis
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bridge.gateway import Answer, ask_agent
-from bridge.proxy_api import AgentSummary, ProxyAPI, ProxyError, Workspace
+from bridge import lifecycle, warm
+from bridge.actions import feedback_block
+from bridge.clients import Clients
+from bridge.proxy_api import AgentSummary, ProxyAPI, Workspace
+from bridge.sealed_events import open_event, sealed_version
 from bridge.settings import Settings, get_settings
 from bridge.streaming import MODE_PLACEHOLDER, Place, ThreadReply, open_reply, resume_reply
-from bridge.tracing import job_span, note_job
-from bridge.workspaces import resolve_workspace
+from bridge.tracing import export_now, job_carrier, job_span, note_job
+from bridge.turns import TurnRequest, answer_in_slack
 from policies.escalation import EscalationRule, handoff_text, match_escalation
 from policies.limits import over_limit, window_start
 from policies.messages import KonstructMessage, from_slack_event
-from policies.mrkdwn import APOLOGY_TEXT, rate_limited_text
+from policies.mrkdwn import rate_limited_text
 from policies.redis_keys import (
     channel_message_rate_key,
     engaged_thread_key,
@@ -43,44 +40,76 @@ log = logging.getLogger(__name__)
 REPLY_RECORD_SECONDS: Final = 86_400
 
 
-def handle_event(*, team_id: str, event_id: str, event: dict[str, Any]) -> str:
-    """RQ entry point; returns what happened, for the job's result."""
-    with job_span(team_id, event_id, event) as span:
-        outcome = asyncio.run(_handle(get_settings(), team_id, event_id, event))
+def handle_event(
+    *, team_id: str, event_id: str, event: dict[str, Any], enterprise_id: str | None = None
+) -> str:
+    """RQ entry point (in one of the worker's job threads); returns what happened, for the
+    job's result. The work itself runs on the process's loop with its warm clients."""
+    carrier = job_carrier()
+    try:
+        return warm.run(
+            lambda clients: _traced(clients, carrier, team_id, event_id, event, enterprise_id),
+            get_settings().bridge_job_timeout_seconds,
+        )
+    finally:
+        export_now()
+
+
+async def _traced(
+    clients: Clients,
+    carrier: dict[str, str],
+    team_id: str,
+    event_id: str,
+    event: dict[str, Any],
+    enterprise_id: str | None,
+) -> str:
+    with job_span(team_id, event_id, event, carrier) as span:
+        outcome = await _handle(clients, team_id, event_id, event, enterprise_id)
         span.set_attribute("konstruct.job.outcome", outcome)
         return outcome
 
 
-async def _handle(settings: Settings, team_id: str, event_id: str, event: dict[str, Any]) -> str:
-    redis = Redis.from_url(settings.redis_url, decode_responses=True)
-    try:
-        async with ProxyAPI(settings) as api:
-            workspace = await resolve_workspace(redis, api, settings, team_id)
-            if workspace is None or not workspace.active:
-                return "no_workspace"
-            channel = event.get("channel")
-            agent = workspace.agent_for(channel) if isinstance(channel, str) else None
-            note_job(workspace.tenant_id, agent.id if agent else None)
-            job = EventJob(settings, redis, api, workspace, team_id, event_id, event)
-            return await job.run()
-    finally:
-        await redis.aclose()
-
-
-# Each 429 is waited out for its Retry-After inside the call (the job's timeout bounds the
-# total): a storm then never makes RQ re-run the job at once, ahead of Slack's pause.
-SLACK_RATE_LIMIT_RETRIES: Final = 10
-
-
-def slack_client(settings: Settings, token: str) -> AsyncWebClient:
-    return AsyncWebClient(
-        token=token,
-        base_url=settings.slack_api_url,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=SLACK_RATE_LIMIT_RETRIES),
-        ],
+async def _handle(
+    clients: Clients,
+    team_id: str,
+    event_id: str,
+    event: dict[str, Any],
+    enterprise_id: str | None,
+) -> str:
+    workspace = await clients.workspaces.get(team_id, enterprise_id)
+    if workspace is None or not workspace.active:
+        return "no_workspace"
+    version = sealed_version(event)
+    if version is not None and version not in workspace.queue_keys:
+        # Sealed under a data key version newer than this process's view (a rotation).
+        clients.workspaces.forget_tenant(workspace.tenant_id)
+        workspace = await clients.workspaces.get(team_id, enterprise_id) or workspace
+    event = open_event(
+        event, keys=workspace.queue_keys, tenant_id=workspace.tenant_id, event_id=event_id
     )
+    if lifecycle.is_lifecycle_event(event):
+        return await lifecycle.handle_lifecycle_event(clients, workspace, event)
+    channel = event.get("channel")
+    agent = workspace.agent_for(channel) if isinstance(channel, str) else None
+    note_job(workspace.tenant_id, agent.id if agent else None)
+    job = EventJob(
+        clients.settings,
+        clients.redis,
+        clients.proxy_api,
+        workspace,
+        team_id,
+        event_id,
+        event,
+        clients.slack(workspace.bot_token),
+    )
+    try:
+        outcome = await job.run()
+    except SlackApiError as error:
+        if await lifecycle.slack_refused(clients, workspace, error):
+            return "token_refused"
+        raise
+    await lifecycle.slack_worked(clients, workspace)
+    return outcome
 
 
 def _rules(agent: AgentSummary) -> list[EscalationRule]:
@@ -104,6 +133,8 @@ class EventJob:
     team_id: str
     event_id: str
     event: dict[str, Any]
+    # The workspace's bot client, from the process's clients (one per token).
+    slack: AsyncWebClient
 
     @property
     def tenant_id(self) -> UUID:
@@ -116,14 +147,18 @@ class EventJob:
             # Key parts are checked too: a channel or ts with ':' or spaces is no Slack event.
             engaged_key = engaged_thread_key(self.tenant_id, str(channel), thread)
             escalated_key = escalated_thread_key(self.tenant_id, str(channel), thread)
+            reply_key = event_reply_key(self.tenant_id, self.event_id)
         except ValueError:
             return "malformed"
         if not isinstance(channel, str):
             return "malformed"
-        engaged, escalated = (
-            await self.redis.exists(engaged_key),
-            await self.redis.exists(escalated_key),
-        )
+        # One round trip for what the thread and this event's reply are at: the status shows
+        # no later than it must.
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.exists(engaged_key)
+            pipe.exists(escalated_key)
+            pipe.hgetall(reply_key)
+            engaged, escalated, record = await pipe.execute()
         wake = decide_wake(
             self.event,
             bot_user_id=self.workspace.bot_user_id,
@@ -146,12 +181,10 @@ class EventJob:
         if agent is None:
             return "no_agent"
 
-        slack = slack_client(self.settings, self.workspace.bot_token)
-        reply_key = event_reply_key(self.tenant_id, self.event_id)
-        record = await self.redis.hgetall(reply_key)
+        slack = self.slack
         if record.get("done"):
             return "already_answered"
-        place = Place(slack, message.channel_id, message.thread_id)
+        place = Place(slack, message.channel_id, message.thread_id, feedback_block(agent.id))
         recorded = record.get("ts")
         # Records written before native streaming carry no mode: they are placeholders.
         mode = str(record.get("mode", MODE_PLACEHOLDER))
@@ -246,21 +279,18 @@ class EventJob:
         reply: ThreadReply,
         reply_key: str,
     ) -> None:
-        try:
-            messages = await self._conversation(message)
-            tenant_key = await self.api.bridge_key(self.tenant_id)
-        except (ProxyError, httpx.HTTPError) as error:
-            # The placeholder must not stay "Thinking..." forever: one final message, always.
-            log.warning("the proxy's internal API failed: %s", type(error).__name__)
-            answer = Answer(APOLOGY_TEXT, from_model=False)
-        else:
-            answer = await ask_agent(
-                self.settings,
-                tenant_key=tenant_key,
-                agent_id=agent.id,
-                messages=messages,
-                on_progress=reply.progress,
-            )
+        # One runtime turn in the proxy: it stores the message and the answer, loads the
+        # thread, asks the model with the tenant's key (which the bridge never holds), runs
+        # the agent's tools; the events show here as they come.
+        turn = TurnRequest(
+            tenant_id=self.tenant_id,
+            agent_id=agent.id,
+            agent_name=agent.name,
+            message=message,
+            event_id=self.event_id,
+            bot_user_id=self.workspace.bot_user_id,
+        )
+        answer = await answer_in_slack(self.api, self.settings, self.redis, reply, turn)
         chunks = reply.parts(answer)
         await reply.finish(chunks[0])
         # Parts already posted by an earlier run of this job are not posted again.
@@ -271,29 +301,12 @@ class EventJob:
             await reply.post_part(chunk)
             await self.redis.hset(reply_key, "parts", index)
         if answer.from_model:
-            await self._store(message, "assistant", answer.text, agent.id)
             await self.redis.set(
                 engaged_thread_key(self.tenant_id, message.channel_id, message.thread_id),
                 1,
                 ex=self.settings.bridge_engagement_ttl_seconds,
             )
         await self._finish(reply_key)
-
-    async def _conversation(self, message: KonstructMessage) -> list[ChatCompletionMessageParam]:
-        """The thread as the model sees it: the stored history, ending with this message."""
-        await self._store(message, "user", message.text, None)
-        history = await self.api.thread_messages(
-            self.tenant_id, message.channel_id, message.thread_id
-        )
-        messages: list[ChatCompletionMessageParam] = [
-            {"role": "user", "content": item.text}
-            if item.role == "user"
-            else {"role": "assistant", "content": item.text}
-            for item in history
-        ]
-        if not history or (history[-1].role, history[-1].text) != ("user", message.text):
-            messages.append({"role": "user", "content": message.text})
-        return messages
 
     async def _store(self, message: KonstructMessage, role: str, text: str, agent_id: Any) -> None:
         await self.api.store_message(

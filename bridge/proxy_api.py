@@ -1,5 +1,8 @@
-"""The proxy's internal API as the bridge sees it: workspaces, bridge keys, thread history."""
+"""The proxy's internal API as the bridge sees it: workspaces, installs, connection health
+and Slack's refusals, answer feedback, agent turns and approvals, thread history."""
 
+import hashlib
+from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Any, Literal, Self
 from uuid import UUID
@@ -37,6 +40,10 @@ class Workspace(BaseModel):
     tenant_id: UUID
     tenant_status: str
     connection_id: UUID
+    # The team's id, or for an org-wide Enterprise Grid install the enterprise's.
+    workspace_id: str = ""
+    enterprise_id: str | None = None
+    is_enterprise_install: bool = False
     status: str = "active"
     bot_token: str
     bot_user_id: str
@@ -44,6 +51,10 @@ class Workspace(BaseModel):
     channel_agents: dict[str, UUID] = {}
     agents: list[AgentSummary] = []
     limits: WorkspaceLimits = WorkspaceLimits()
+    # The tenant's queue keys by version (base64) and the one to seal with: queued events
+    # carry their words sealed (bridge/sealed_events.py).
+    queue_keys: dict[int, str] = {}
+    queue_key_version: int = 0
 
     @property
     def active(self) -> bool:
@@ -107,15 +118,40 @@ class ProxyAPI:
             raise ProxyError(f"internal API answered {response.status_code}")
         return response.json()
 
-    async def workspace(self, team_id: str) -> Workspace | None:
-        response = await self._send("GET", f"/internal/slack/workspaces/{team_id}")
+    async def workspace(self, team_id: str, enterprise_id: str | None = None) -> Workspace | None:
+        """The workspace `team_id`'s events belong to (its own install, else its org's)."""
+        params = {"enterprise_id": enterprise_id} if enterprise_id else None
+        response = await self._send("GET", f"/internal/slack/workspaces/{team_id}", params=params)
         if response.status_code in (404, 422):
             return None
         return Workspace.model_validate(self._checked(response))
 
-    async def bridge_key(self, tenant_id: UUID) -> str:
-        response = await self._send("GET", f"/internal/tenants/{tenant_id}/bridge-key")
-        return str(self._checked(response)["key"])
+    async def agent_turn(
+        self, tenant_id: UUID, turn: dict[str, Any], *, read_timeout: float
+    ) -> AsyncIterator[str]:
+        """Run one agent turn in the proxy's runtime: its NDJSON events, a line each, as
+        they happen (the model is asked there, with the tenant's key the proxy keeps)."""
+        path = f"/internal/tenants/{tenant_id}/agent-turns"
+        timeout = httpx.Timeout(15, read=read_timeout)
+        async with self._http.stream("POST", path, json=turn, timeout=timeout) as response:
+            if not response.is_success:
+                raise ProxyError(f"internal API answered {response.status_code}")
+            async for line in response.aiter_lines():
+                if line.strip():
+                    yield line
+
+    async def decide_approval(
+        self, tenant_id: UUID, approval_id: UUID, *, decision: str, user_id: str
+    ) -> tuple[int, dict[str, Any]]:
+        """A Slack user's Approve / Deny: the proxy's status (200, 403 not theirs to decide,
+        404 unknown) and its answer."""
+        response = await self._send(
+            "POST",
+            f"/internal/tenants/{tenant_id}/approvals/{approval_id}/decision",
+            json={"decision": decision, "user_id": user_id},
+        )
+        body = response.json() if response.content else {}
+        return response.status_code, body if isinstance(body, dict) else {}
 
     async def thread_messages(
         self, tenant_id: UUID, channel_id: str, thread_id: str, limit: int = 50
@@ -155,31 +191,84 @@ class ProxyAPI:
         )
         self._checked(response)
 
-    async def consume_oauth_state(self, state: str) -> UUID | None:
-        """The tenant an install link was made for; None once used, expired or never issued."""
-        response = await self._send("POST", f"/internal/slack/oauth-states/{state}/consume")
+    async def oauth_state_waiting(self, state: str) -> bool:
+        """Whether an install link's state was issued and is not used up or expired yet."""
+        response = await self._send("GET", f"/internal/slack/oauth-states/{state}")
         if response.status_code in (404, 422):
-            return None
-        return UUID(str(self._checked(response)["tenant_id"]))
+            return False
+        self._checked(response)
+        return True
 
     async def install(
         self,
         *,
-        tenant_id: UUID,
+        state: str,
         workspace_id: str,
         workspace_name: str,
         bot_token: str,
         bot_user_id: str,
+        enterprise_id: str | None,
+        is_enterprise_install: bool,
     ) -> httpx.Response:
-        """Store the workspace's bot token; the caller reads 201 / 409 from the response."""
+        """Store the bot token for the tenant `state` was issued to (using the state up);
+        the caller reads 201 / 404 (state gone) / 409 (another tenant's) from the response."""
         return await self._send(
             "POST",
             "/internal/slack/installations",
             json={
-                "tenant_id": str(tenant_id),
+                "state": state,
                 "workspace_id": workspace_id,
                 "workspace_name": workspace_name,
                 "bot_token": bot_token,
                 "bot_user_id": bot_user_id,
+                "enterprise_id": enterprise_id,
+                "is_enterprise_install": is_enterprise_install,
             },
         )
+
+    async def disable(self, workspace: Workspace, reason: str) -> bool:
+        """Slack uninstalled the app or refused the token this view holds: disable it."""
+        response = await self._send(
+            "POST",
+            f"/internal/tenants/{workspace.tenant_id}/slack-connections/"
+            f"{workspace.connection_id}/disable",
+            json={
+                "reason": reason,
+                "token_sha256": hashlib.sha256(workspace.bot_token.encode()).hexdigest(),
+            },
+        )
+        return bool(self._checked(response)["disabled"])
+
+    async def report_health(self, workspace: Workspace, error: str | None) -> None:
+        response = await self._send(
+            "POST",
+            f"/internal/tenants/{workspace.tenant_id}/slack-connections/"
+            f"{workspace.connection_id}/health",
+            json={"error": error},
+        )
+        if not response.is_success:
+            raise ProxyError(f"internal API answered {response.status_code}")
+
+    async def record_feedback(
+        self,
+        tenant_id: UUID,
+        *,
+        agent_id: UUID,
+        channel_id: str,
+        message_ts: str,
+        user_id: str,
+        rating: int,
+    ) -> None:
+        response = await self._send(
+            "POST",
+            f"/internal/tenants/{tenant_id}/feedback",
+            json={
+                "agent_id": str(agent_id),
+                "channel_id": channel_id,
+                "message_ts": message_ts,
+                "user_id": user_id,
+                "rating": rating,
+            },
+        )
+        if not response.is_success:
+            raise ProxyError(f"internal API answered {response.status_code}")

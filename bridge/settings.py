@@ -1,16 +1,25 @@
 """The bridge's one settings class: every environment variable it reads is declared here."""
 
+import os
 from functools import lru_cache
+from typing import Literal
 
-from pydantic import SecretStr, field_validator
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from policies.env_file import env_file
 from policies.threads import ENGAGEMENT_TTL_SECONDS
-from policies.tls import redis_url
+from policies.tls import plain_transport, redis_url, refuse_plain_transport
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # A refused value is never echoed in the error: URLs carry passwords.
+    model_config = SettingsConfigDict(
+        env_file=env_file(os.environ), extra="ignore", hide_input_in_errors=True
+    )
+
+    # "production" refuses plain connections to Redis and the proxy (policies/tls.py).
+    konstruct_env: Literal["development", "production"] = "development"
 
     redis_url: str = "redis://127.0.0.1:6379/0"
     konstruct_proxy_url: str = "http://127.0.0.1:4000"
@@ -38,19 +47,22 @@ class Settings(BaseSettings):
     bridge_escalation_ttl_seconds: int = 7 * 24 * 3600
     # Longer than Slack's last retry (~5 min after the first delivery).
     bridge_event_dedupe_seconds: int = 3600
+    # Each process keeps a workspace this long at most; the proxy's change signal (and a lost
+    # subscription) empties it sooner.
     bridge_workspace_cache_seconds: int = 300
-    # Unknown workspaces are remembered briefly; connecting one makes the proxy forget this.
     bridge_unknown_workspace_cache_seconds: int = 60
-    # The web process remembers a workspace this long without asking Redis (0: always ask).
-    bridge_authorize_cache_seconds: float = 5.0
+    # Jobs one worker process runs at once (one event loop, one RQ job thread each). A job
+    # mostly waits on the agent's answer, so many fit in one process; each costs a thread and
+    # a Redis connection.
+    bridge_worker_concurrency: int = 64
+    # On SIGTERM, running jobs get this long to finish before they are re-queued.
+    bridge_worker_shutdown_seconds: float = 10.0
+    # A working Slack token is reported to the proxy's connection health at most this often.
+    bridge_health_report_seconds: float = 60.0
     bridge_stream_update_seconds: float = 1.0
     # After Slack refuses native streaming for a workspace, its replies use the placeholder
     # this long before streaming is tried again.
     bridge_native_stream_retry_seconds: int = 3600
-    bridge_gateway_busy_retries: int = 3
-    bridge_gateway_backoff_seconds: float = 1.0
-    # A gateway's Retry-After is honoured up to this long per retry.
-    bridge_gateway_max_retry_after_seconds: float = 10.0
     bridge_model_timeout_seconds: float = 120.0
     bridge_job_timeout_seconds: int = 300
 
@@ -63,6 +75,19 @@ class Settings(BaseSettings):
     @classmethod
     def _redis_tls(cls, value: str) -> str:
         return redis_url(value)
+
+    @model_validator(mode="after")
+    def _production_needs_tls(self) -> "Settings":
+        if self.konstruct_env == "production":
+            problems = plain_transport(
+                redis={"REDIS_URL": self.redis_url},
+                https={
+                    "KONSTRUCT_PROXY_URL": self.konstruct_proxy_url,
+                    "KONSTRUCT_BRIDGE_URL": self.konstruct_bridge_url,
+                },
+            )
+            refuse_plain_transport("bridge", problems)
+        return self
 
 
 @lru_cache

@@ -19,9 +19,10 @@ Native streaming (`chat.startStream`, `chat.appendStream`, `chat.stopStream`):
 - `markdown_text` is standard Markdown that Slack renders itself, so the model's Markdown is
   streamed as Markdown, neutralized by `policies.mrkdwn.to_safe_markdown` (no `<!channel>`,
   `<!here>`, `<!everyone>` or user mention notifies anyone); the placeholder path keeps
-  converting to mrkdwn. Only settled text (up to the last whitespace) is appended, at most
-  once per `BRIDGE_STREAM_UPDATE_SECONDS` with the deltas batched (the gateway paces the
-  progress calls), so no append ever has to be taken back. appendStream is Tier 4;
+  converting to mrkdwn. Only settled text (up to the last whitespace) is appended: the first
+  words as soon as they settle, then at most once per `BRIDGE_STREAM_UPDATE_SECONDS` with
+  the deltas batched (bridge/turns.py paces the progress calls), so no append ever has to
+  be taken back. appendStream is Tier 4;
   slack_sdk's retry handler waits out a 429 with its `Retry-After`.
 - The final text is the first part of the answer split as on the placeholder path, or the
   same canned text (apology, budget used up, busy) on failure. When it continues what was
@@ -29,6 +30,11 @@ Native streaming (`chat.startStream`, `chat.appendStream`, `chat.stopStream`):
   answer cut before where progress reached, a stream Slack closed itself after a few
   minutes) the stream is stopped and the message rewritten with `chat.update`. Further parts
   of a long answer are posted as thread replies, as on the placeholder path.
+
+Feedback: where the place carries a feedback control (the 👍/👎 actions block,
+bridge/actions.py), the last part of a model's answer gets it: at the bottom of a stream
+(`chat.stopStream` blocks), or as blocks that show the part (a `markdown` block, or mrkdwn
+sections of at most 3,000 characters) followed by the control. Canned texts get none.
 """
 
 import asyncio
@@ -36,14 +42,13 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 import aiohttp
 from redis.asyncio import Redis
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bridge.gateway import Answer
 from policies.mrkdwn import (
     APOLOGY_TEXT,
     SLACK_TEXT_LIMIT,
@@ -75,43 +80,78 @@ WORKSPACE_REFUSALS: Final = frozenset(
         "enterprise_is_restricted",
     }
 )
+# Slack's limit for the text of one section block.
+SECTION_TEXT_LIMIT: Final = 3000
+
 # Slack ends a stream by itself a few minutes after it started (later calls get the first),
 # and people can delete it: either way the stream cannot be stopped, only its message replaced.
 STREAM_GONE: Final = frozenset({"message_not_in_streaming_state", "message_not_found"})
 
 
+def _blocks(text: str, markdown: bool, control: dict[str, Any]) -> list[dict[str, Any]]:
+    """`text` as blocks (blocks replace a message's text on screen), then `control`."""
+    if markdown:
+        shown: list[dict[str, Any]] = [{"type": "markdown", "text": text}]
+    else:
+        shown = [
+            {"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
+            for chunk in split_message(text, SECTION_TEXT_LIMIT)
+        ]
+    return [*shown, control]
+
+
 @dataclass(frozen=True)
 class Place:
-    """Where a reply goes: the workspace's client, the channel and the thread."""
+    """Where a reply goes: the workspace's client, the channel and the thread, and the
+    feedback control a model's answer ends with (None: none)."""
 
     slack: AsyncWebClient
     channel: str
     thread_ts: str
+    feedback: dict[str, Any] | None = None
 
-    async def post(self, text: str, *, markdown: bool = False) -> str:
-        """A new reply in the thread, as mrkdwn `text` or (`markdown`) standard Markdown."""
+    def _body(self, text: str, markdown: bool, control: bool) -> dict[str, Any]:
+        if control and self.feedback is not None:
+            # `markdown_text` cannot go with blocks: `text` is then the notification fallback.
+            return {"text": text, "blocks": _blocks(text, markdown, self.feedback)}
         # slack_sdk leaves out arguments that are None.
-        mrkdwn, markdown_text = (None, text) if markdown else (text, None)
+        return {"markdown_text": text} if markdown else {"text": text}
+
+    async def post(self, text: str, *, markdown: bool = False, control: bool = False) -> str:
+        """A new reply in the thread, as mrkdwn `text` or (`markdown`) standard Markdown,
+        with the feedback control under it if `control`."""
         answer = await self.slack.chat_postMessage(
-            channel=self.channel, thread_ts=self.thread_ts, text=mrkdwn, markdown_text=markdown_text
+            channel=self.channel, thread_ts=self.thread_ts, **self._body(text, markdown, control)
         )
         return str(answer["ts"])
 
-    async def update(self, ts: str, text: str, *, markdown: bool = False) -> None:
-        mrkdwn, markdown_text = (None, text) if markdown else (text, None)
+    async def update(
+        self, ts: str, text: str, *, markdown: bool = False, control: bool = False
+    ) -> None:
         try:
             await self.slack.chat_update(
-                channel=self.channel, ts=ts, text=mrkdwn, markdown_text=markdown_text
+                channel=self.channel, ts=ts, **self._body(text, markdown, control)
             )
         except SlackApiError as error:
             if error.response.get("error") != "message_not_found":
                 raise
             # Someone deleted the reply: the answer still belongs in the thread.
-            await self.post(text, markdown=markdown)
+            await self.post(text, markdown=markdown, control=control)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What to show: the model's Markdown, or a canned mrkdwn text when no answer came."""
+
+    text: str
+    from_model: bool
 
 
 class ThreadReply(Protocol):
     """One reply in a thread: shown while the answer is written, then final, maybe in parts."""
+
+    # Where it is (the bridge also shows an agent's status and approvals there).
+    place: Place
 
     @property
     def mode(self) -> str: ...
@@ -123,8 +163,8 @@ class ThreadReply(Protocol):
         """The final text, split to fit: what `finish` and then `post_part` show."""
         ...
 
-    async def progress(self, partial: str) -> None:
-        """Show the model's Markdown so far."""
+    async def progress(self, partial: str) -> bool:
+        """Show the model's Markdown so far; whether the reply now shows more of it."""
         ...
 
     async def finish(self, first_part: str) -> None:
@@ -142,6 +182,11 @@ def _parts(answer: Answer, convert: Callable[[str], str]) -> list[str]:
     return chunks or [APOLOGY_TEXT]
 
 
+def _last_of_model_answer(answer: Answer, chunks: list[str]) -> str | None:
+    """The part the feedback control goes under: the last of a model's answer."""
+    return chunks[-1] if answer.from_model else None
+
+
 @dataclass
 class PlaceholderReply:
     """The fallback: a "Thinking..." reply edited with chat.update (the gateway paces edits)."""
@@ -149,20 +194,25 @@ class PlaceholderReply:
     place: Place
     ts: str
     mode: str = MODE_PLACEHOLDER
+    _rated: str | None = None
 
     def parts(self, answer: Answer) -> list[str]:
-        return _parts(answer, to_mrkdwn)
+        chunks = _parts(answer, to_mrkdwn)
+        self._rated = _last_of_model_answer(answer, chunks)
+        return chunks
 
-    async def progress(self, partial: str) -> None:
+    async def progress(self, partial: str) -> bool:
         chunks = split_message(to_mrkdwn(partial))
-        if chunks:
-            await self.place.update(self.ts, chunks[0])
+        if not chunks:
+            return False
+        await self.place.update(self.ts, chunks[0])
+        return True
 
     async def finish(self, first_part: str) -> None:
-        await self.place.update(self.ts, first_part)
+        await self.place.update(self.ts, first_part, control=first_part == self._rated)
 
     async def post_part(self, part: str) -> None:
-        await self.place.post(part)
+        await self.place.post(part, control=part == self._rated)
 
 
 def _settled(partial: str) -> str:
@@ -182,20 +232,23 @@ class StreamReply:
     live: bool = True
     appended: str = ""
     mode: str = MODE_STREAM
+    _rated: str | None = None
 
     def parts(self, answer: Answer) -> list[str]:
-        return _parts(answer, to_safe_markdown)
+        chunks = _parts(answer, to_safe_markdown)
+        self._rated = _last_of_model_answer(answer, chunks)
+        return chunks
 
-    async def progress(self, partial: str) -> None:
+    async def progress(self, partial: str) -> bool:
         if not self.live:
-            return
+            return False
         settled = to_safe_markdown(_settled(partial))
         # Past one message's worth the answer will be split: the rest waits for the end.
         if len(settled) > SLACK_TEXT_LIMIT or not settled.startswith(self.appended):
-            return
+            return False
         delta = settled[len(self.appended) :]
         if not delta.strip():
-            return
+            return False
         try:
             await self.place.slack.chat_appendStream(
                 channel=self.place.channel, ts=self.ts, markdown_text=delta
@@ -204,15 +257,22 @@ class StreamReply:
             # Progress is a courtesy: the final text still comes with stopStream or chat.update.
             log.info("chat.appendStream refused (%s)", error.response.get("error"))
             self.live = False
-            return
+            return False
         self.appended = settled
+        return True
 
     async def finish(self, first_part: str) -> None:
+        control = first_part == self._rated
         if self.live and first_part.startswith(self.appended):
             rest = first_part[len(self.appended) :]
+            feedback = self.place.feedback
             try:
+                # stopStream's blocks show at the bottom of the finished message.
                 await self.place.slack.chat_stopStream(
-                    channel=self.place.channel, ts=self.ts, markdown_text=rest or None
+                    channel=self.place.channel,
+                    ts=self.ts,
+                    markdown_text=rest or None,
+                    blocks=[feedback] if control and feedback is not None else None,
                 )
                 return
             except SlackApiError as error:
@@ -220,10 +280,10 @@ class StreamReply:
                     raise
         else:
             await self._stop()
-        await self.place.update(self.ts, first_part, markdown=True)
+        await self.place.update(self.ts, first_part, markdown=True, control=control)
 
     async def post_part(self, part: str) -> None:
-        await self.place.post(part, markdown=True)
+        await self.place.post(part, markdown=True, control=part == self._rated)
 
     async def _stop(self) -> None:
         try:

@@ -70,22 +70,30 @@ def job_trace_meta() -> dict[str, str]:
     return current_trace()
 
 
-@contextlib.contextmanager
-def job_span(team_id: str, event_id: str, event: Mapping[str, Any]) -> Iterator[Span]:
-    """The job's span, child of the event's span; exported before the job's process exits
-    (RQ forks a process per job and ends it with `os._exit`, skipping atexit)."""
+def job_carrier() -> dict[str, str]:
+    """The accepted event's span, from the current RQ job's meta (in the job's thread)."""
     job = get_current_job()
-    carrier = {TRACEPARENT: str(job.meta[TRACEPARENT])} if job and TRACEPARENT in job.meta else {}
-    try:
-        with tracer("konstruct.bridge").start_as_current_span(
-            "slack event job",
-            context=extract(carrier),
-            kind=SpanKind.CONSUMER,
-            attributes=_event_attributes(team_id, event_id, event),
-        ) as span:
-            yield span
-    finally:
-        flush()
+    return {TRACEPARENT: str(job.meta[TRACEPARENT])} if job and TRACEPARENT in job.meta else {}
+
+
+@contextlib.contextmanager
+def job_span(
+    team_id: str, event_id: str, event: Mapping[str, Any], carrier: Mapping[str, str]
+) -> Iterator[Span]:
+    """The job's span, child of the event's span (`carrier`, from `job_carrier`); entered
+    on the worker's loop, where the job's calls are made."""
+    with tracer("konstruct.bridge").start_as_current_span(
+        "slack event job",
+        context=extract(carrier),
+        kind=SpanKind.CONSUMER,
+        attributes=_event_attributes(team_id, event_id, event),
+    ) as span:
+        yield span
+
+
+def export_now() -> None:
+    """Export the job's spans as it ends, not seconds later in a batch."""
+    flush()
 
 
 def note_job(tenant_id: object, agent_id: object | None) -> None:

@@ -1,8 +1,8 @@
-"""The bridge's web process: Slack events in (verified, deduped, enqueued, acked) and installs."""
+"""The bridge's web process: Slack events and interactions in (verified by bolt, deduped,
+enqueued, acked) and bolt's OAuth install."""
 
 import contextlib
 import logging
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -21,12 +21,17 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from bridge import install
-from bridge.proxy_api import ProxyAPI
+from bridge.clients import Clients
 from bridge.settings import Settings, get_settings
 from bridge.slack_app import build_app
 from bridge.tracing import WEB_SERVICE
 from bridge.tracing import configure as configure_tracing
-from bridge.verification import MAX_BODY_BYTES, check_signature, parse_payload
+from bridge.verification import (
+    MAX_BODY_BYTES,
+    parse_interaction,
+    parse_payload,
+    timestamp_is_numeric,
+)
 from policies.tls import uvicorn_options
 
 log = logging.getLogger(__name__)
@@ -40,9 +45,8 @@ _REDIS_TIMEOUT = 2.0
 @dataclass(frozen=True)
 class Services:
     settings: Settings
-    redis: Redis
+    clients: Clients
     sync_redis: SyncRedis
-    proxy_api: ProxyAPI
     slack: AsyncSlackRequestHandler
 
 
@@ -51,21 +55,25 @@ def _services(request: Request) -> Services:
     return services
 
 
-async def _rejection(request: Request, settings: Settings) -> Response | None:
-    """The answer for a request that must not reach bolt, else None. Never echoes the body."""
+async def _rejection(request: Request, *, interaction: bool) -> Response | None:
+    """The answer for input bolt would answer 500 on, else None (bolt verifies the rest).
+    Never echoes the body."""
     length = request.headers.get("content-length", "0")
     if not length.isdigit():
         return PlainTextResponse("malformed request", status_code=400)
     if int(length) > MAX_BODY_BYTES:
         return PlainTextResponse("request too large", status_code=413)
+    if not timestamp_is_numeric(request.headers):
+        return PlainTextResponse("invalid request", status_code=401)
     body = await request.body()
     if len(body) > MAX_BODY_BYTES:
         return PlainTextResponse("request too large", status_code=413)
-    secret = settings.slack_signing_secret.get_secret_value()
-    rejected = check_signature(request.headers, body, secret, time.time())
-    if rejected is not None:
-        log.info("rejected a Slack request: %s", rejected.reason)
-        return PlainTextResponse("invalid request", status_code=rejected.status)
+    if interaction:
+        # Bolt reads a body labelled JSON as JSON, whatever it holds: a form would be a 500.
+        labelled_json = request.headers.get("content-type", "").startswith("application/json")
+        if labelled_json or parse_interaction(body) is None:
+            return PlainTextResponse("malformed payload", status_code=400)
+        return None
     payload = parse_payload(body)
     if payload is None:
         return PlainTextResponse("malformed payload", status_code=400)
@@ -76,36 +84,30 @@ async def _rejection(request: Request, settings: Settings) -> Response | None:
 
 
 async def slack_events(request: Request) -> Response:
+    rejection = await _rejection(request, interaction=False)
+    return rejection or await _services(request).slack.handle(request)
+
+
+async def slack_interactivity(request: Request) -> Response:
+    rejection = await _rejection(request, interaction=True)
+    return rejection or await _services(request).slack.handle(request)
+
+
+async def slack_oauth(request: Request) -> Response:
+    """The install and redirect paths: bolt's OAuth flow answers both."""
     services = _services(request)
-    rejection = await _rejection(request, services.settings)
-    return rejection or await services.slack.handle(request)
+    if services.slack.app.oauth_flow is None:
+        page = install.not_configured()
+        return Response(page.body, status_code=page.status, headers=page.first_headers())
+    return await services.slack.handle(request)
 
 
 async def healthz(request: Request) -> Response:
     try:
-        await _services(request).redis.ping()
+        await _services(request).clients.redis.ping()
     except RedisError:
         return JSONResponse({"status": "unavailable", "redis": False}, status_code=503)
     return JSONResponse({"status": "ok", "redis": True})
-
-
-async def slack_install(request: Request) -> Response:
-    services = _services(request)
-    return await install.start_install(
-        services.settings, services.redis, request.query_params.get("state")
-    )
-
-
-async def slack_oauth_redirect(request: Request) -> Response:
-    services = _services(request)
-    params = request.query_params
-    return await install.finish_install(
-        services.settings,
-        services.proxy_api,
-        code=params.get("code"),
-        state=params.get("state"),
-        error=params.get("error"),
-    )
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -130,24 +132,23 @@ def create_app(settings: Settings | None = None) -> Starlette:
             retry=Retry(NoBackoff(), 1),
             retry_on_error=[RedisConnectionError],
         )
-        proxy_api = ProxyAPI(settings)
-        bolt = build_app(settings, redis, sync_redis, proxy_api)
-        app.state.services = Services(
-            settings, redis, sync_redis, proxy_api, AsyncSlackRequestHandler(bolt)
-        )
+        clients = Clients.open(settings, redis)
+        clients.start_listening()
+        bolt = build_app(clients, sync_redis)
+        app.state.services = Services(settings, clients, sync_redis, AsyncSlackRequestHandler(bolt))
         try:
             yield
         finally:
-            await proxy_api.aclose()
-            await redis.aclose()
+            await clients.aclose()
             sync_redis.close()
 
     return Starlette(
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/slack/interactivity", slack_interactivity, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
-            Route("/slack/install", slack_install, methods=["GET"]),
-            Route(install.REDIRECT_PATH, slack_oauth_redirect, methods=["GET"]),
+            Route(install.INSTALL_PATH, slack_oauth, methods=["GET"]),
+            Route(install.REDIRECT_PATH, slack_oauth, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

@@ -1,92 +1,105 @@
-"""Slack team id → the tenant's workspace, through a Redis cache the proxy clears on changes.
+"""Slack team (or Enterprise Grid org) → the tenant's workspace: one TTL cache per process,
+emptied for a tenant when the proxy signals a change.
 
-The bot token is a secret and never goes to Redis: the cached view carries everything
-else plus a stamp, and the token stays in this process's memory under that stamp. A
-process that has not seen the current stamp (another replica, a fresh job process)
-asks the proxy again.
-
-The web process also keeps each answer in memory for a few seconds
-(`remembered_workspace`): an ack then costs no Redis read for the workspace. A change made
-in the portal reaches it within those seconds; the worker resolves the workspace again
-through Redis before it does anything, so an event accepted in that window is still
-handled (or dropped) by the current connection.
+The proxy publishes a tenant's id on `workspace_changes_channel()` after every change that
+alters what the bridge does (its connection, agents, limits, name or status). Each bridge
+process (web and worker) keeps the answers of the proxy's internal API in memory for
+`BRIDGE_WORKSPACE_CACHE_SECONDS`, forgets a tenant's on its signal, and forgets everything
+when its subscription was down (it may have missed a signal). Nothing is written back
+anywhere: a lookup that was in flight when a signal came is returned to its callers but not
+kept, so an answer built from rows read before a change never outlives the change.
+The bot token stays in this process's memory only.
 """
 
 import asyncio
-import json
+import logging
 import time
-import uuid
 from typing import Final
+from uuid import UUID
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from bridge.proxy_api import ProxyAPI, Workspace
 from bridge.settings import Settings
-from policies.redis_keys import team_routing_cache_key, workspace_cache_key
+from policies.redis_keys import workspace_changes_channel
 
-# Stored under the routing key for a team no tenant has connected; connecting one deletes it.
-UNKNOWN_TEAM: Final = "unknown"
-STAMP: Final = "_stamp"
+log = logging.getLogger(__name__)
 
-# (tenant id, team id) -> (stamp of the cached view, bot token)
-_tokens: dict[tuple[str, str], tuple[str, str]] = {}
-# team id -> (monotonic deadline, workspace or None): the web process's short memory
-_remembered: dict[str, tuple[float, Workspace | None]] = {}
-_REMEMBERED_MAX = 10_000
-# team id -> the lookup in flight for it
-_pending: dict[str, "asyncio.Future[Workspace | None]"] = {}
+_MAX_ENTRIES: Final = 10_000
+_RESUBSCRIBE_SECONDS: Final = 1.0
+
+# (team id, enterprise id or "")
+CacheKey = tuple[str, str]
 
 
-async def remembered_workspace(
-    redis: Redis, api: ProxyAPI, settings: Settings, team_id: str
-) -> Workspace | None:
-    """`resolve_workspace`, remembered in this process for `bridge_authorize_cache_seconds`.
+class WorkspaceCache:
+    def __init__(self, api: ProxyAPI, settings: Settings) -> None:
+        self._api = api
+        self._ttl = settings.bridge_workspace_cache_seconds
+        self._unknown_ttl = settings.bridge_unknown_workspace_cache_seconds
+        self._entries: dict[CacheKey, tuple[float, Workspace | None]] = {}
+        self._pending: dict[CacheKey, asyncio.Future[Workspace | None]] = {}
+        # Raised by every forget: a lookup started before it is not kept.
+        self._generation = 0
 
-    Concurrent misses for one team share a single lookup: a burst of events for a workspace
-    nobody has asked about yet makes one proxy call, not one each."""
-    now = time.monotonic()
-    hit = _remembered.get(team_id)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    pending = _pending.get(team_id)
-    if pending is None:
-        pending = asyncio.ensure_future(resolve_workspace(redis, api, settings, team_id))
-        _pending[team_id] = pending
-        pending.add_done_callback(lambda _: _pending.pop(team_id, None))
-    workspace = await asyncio.shield(pending)
-    if len(_remembered) >= _REMEMBERED_MAX:
-        _remembered.clear()
-    _remembered[team_id] = (time.monotonic() + settings.bridge_authorize_cache_seconds, workspace)
-    return workspace
+    async def get(self, team_id: str, enterprise_id: str | None = None) -> Workspace | None:
+        """The workspace events of `team_id` belong to (directly, or through its org's
+        org-wide install), or None if no tenant connected either. Concurrent misses share
+        one lookup."""
+        key = (team_id, enterprise_id or "")
+        hit = self._entries.get(key)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1]
+        pending = self._pending.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(self._lookup(key))
+            self._pending[key] = pending
+        return await asyncio.shield(pending)
 
+    async def _lookup(self, key: CacheKey) -> Workspace | None:
+        generation = self._generation
+        try:
+            workspace = await self._api.workspace(key[0], key[1] or None)
+        finally:
+            if self._pending.get(key) is asyncio.current_task():
+                del self._pending[key]
+        if generation == self._generation:
+            if len(self._entries) >= _MAX_ENTRIES:
+                self._entries.clear()
+            ttl = self._ttl if workspace is not None else self._unknown_ttl
+            self._entries[key] = (time.monotonic() + ttl, workspace)
+        return workspace
 
-async def resolve_workspace(
-    redis: Redis, api: ProxyAPI, settings: Settings, team_id: str
-) -> Workspace | None:
-    """The workspace of `team_id`, or None if no tenant has connected it."""
-    routing_key = team_routing_cache_key(team_id)
-    tenant_id = await redis.get(routing_key)
-    if tenant_id == UNKNOWN_TEAM:
-        return None
-    if tenant_id:
-        cached = await redis.get(workspace_cache_key(str(tenant_id), team_id))
-        if cached:
-            view = json.loads(cached)
-            known = _tokens.get((str(tenant_id), team_id))
-            if known is not None and known[0] == view.pop(STAMP, None):
-                return Workspace.model_validate({**view, "bot_token": known[1]})
-    workspace = await api.workspace(team_id)
-    if workspace is None:
-        await redis.set(
-            routing_key, UNKNOWN_TEAM, ex=settings.bridge_unknown_workspace_cache_seconds
-        )
-        return None
-    stamp = uuid.uuid4().hex
-    _tokens[(str(workspace.tenant_id), team_id)] = (stamp, workspace.bot_token)
-    view = {**workspace.model_dump(mode="json", exclude={"bot_token"}), STAMP: stamp}
-    ttl = settings.bridge_workspace_cache_seconds
-    async with redis.pipeline(transaction=True) as pipe:
-        pipe.set(workspace_cache_key(workspace.tenant_id, team_id), json.dumps(view), ex=ttl)
-        pipe.set(routing_key, str(workspace.tenant_id), ex=ttl)
-        await pipe.execute()
-    return workspace
+    def forget_tenant(self, tenant_id: UUID | str) -> None:
+        """Drop the tenant's workspaces, and every "not connected" answer (the change may be
+        this tenant connecting one of them)."""
+        tenant = str(tenant_id)
+        self._generation += 1
+        self._pending.clear()
+        for key, (_, workspace) in list(self._entries.items()):
+            if workspace is None or str(workspace.tenant_id) == tenant:
+                del self._entries[key]
+
+    def clear(self) -> None:
+        self._generation += 1
+        self._pending.clear()
+        self._entries.clear()
+
+    async def listen(self, redis: Redis) -> None:
+        """Apply the proxy's change signals until cancelled."""
+        while True:
+            try:
+                async with redis.pubsub(ignore_subscribe_messages=False) as pubsub:
+                    await pubsub.subscribe(workspace_changes_channel())
+                    async for message in pubsub.listen():
+                        if message["type"] == "subscribe":
+                            # Signals sent while unsubscribed are lost: start afresh.
+                            self.clear()
+                        elif message["type"] == "message":
+                            data = message["data"]
+                            self.forget_tenant(data.decode() if isinstance(data, bytes) else data)
+            except (RedisError, OSError) as error:
+                log.warning("workspace change signals interrupted (%s)", type(error).__name__)
+                self.clear()
+                await asyncio.sleep(_RESUBSCRIBE_SECONDS)

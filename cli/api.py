@@ -132,6 +132,15 @@ class AdminAPI:
         self.client.close()
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._send(method, path, **kwargs)
+        return response.json() if response.content else None
+
+    def text(self, path: str, **params: Any) -> str:
+        """A GET whose answer is not JSON (a CSV export)."""
+        params = {k: v for k, v in params.items() if v is not None}
+        return self._send("GET", path, params=params).text
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> "httpx.Response":
         import httpx
 
         try:
@@ -145,7 +154,7 @@ class AdminAPI:
             ) from None
         if response.status_code >= 400:
             raise api_error(response)
-        return response.json() if response.content else None
+        return response
 
     def get(self, path: str, **params: Any) -> Any:
         return self.request("GET", path, params={k: v for k, v in params.items() if v is not None})
@@ -161,13 +170,14 @@ class AdminAPI:
         if _is_uuid(ref):
             found: dict[str, Any] = self.get(f"/admin/tenants/{ref}")
             return found
-        for tenant in self.get("/admin/tenants", q=ref)["items"]:
+        # The search matches slugs, names and the beginnings of ids, on every page.
+        matches: list[dict[str, Any]] = self.get("/admin/tenants", q=ref, limit=200)["items"]
+        for tenant in matches:
             if tenant["slug"] == ref:
                 return dict(tenant)
-        if is_id_prefix(ref):
-            prefixed = by_id_prefix(self.get("/admin/tenants")["items"], ref, "tenants")
-            if prefixed is not None:
-                return prefixed
+        prefixed = by_id_prefix(matches, ref, "tenants")
+        if prefixed is not None:
+            return prefixed
         raise CliError(f"no tenant with slug or id {ref!r} (see `konstruct tenant list`)")
 
     def agent(self, tenant_id: str, ref: str | None) -> dict[str, Any]:

@@ -39,6 +39,9 @@ class Call:
 
 class FakeSlack:
     def __init__(self, host: str, port: int, on_call: Callable[[Call], None] | None = None) -> None:
+        # Who auth.test says the token belongs to: the simulated workspace and its bot.
+        self.team_id = "TSIMULATED"
+        self.bot_user_id = "USIMBOT"
         self.messages: dict[str, Posted] = {}
         self.calls: list[Call] = []
         self.on_call = on_call
@@ -98,7 +101,13 @@ class FakeSlack:
         if method == "assistant.threads.setStatus":
             return {"ok": True}
         if method == "auth.test":
-            return {"ok": True, "team_id": "TSIMULATED", "user_id": "USIMBOT", "bot_id": "BSIM"}
+            return {
+                "ok": True,
+                "team_id": self.team_id,
+                "team": "Simulated workspace",
+                "user_id": self.bot_user_id,
+                "bot_id": "BSIM",
+            }
         return {"ok": False, "error": "unknown_method"}
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from cli import admin, chat, doctor, simulate
+from cli import admin, chat, doctor, simulate, tools
 from cli.output import DEFAULT_ENV_FILE
 
 app = typer.Typer(
@@ -36,11 +36,14 @@ app.command()(doctor.doctor)
 app.command()(admin.login)
 app.command()(admin.logout)
 app.command()(admin.usage)
+app.command()(admin.audit)
 app.command()(chat.chat)
 app.add_typer(admin.tenant_app, name="tenant")
 app.add_typer(admin.agent_app, name="agent")
 app.add_typer(admin.key_app, name="key")
 app.add_typer(admin.slack_app, name="slack")
+app.add_typer(admin.operator_app, name="operator")
+app.add_typer(tools.tool_app, name="tool")
 admin.slack_app.command("simulate")(simulate.simulate)
 
 

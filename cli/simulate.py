@@ -69,6 +69,11 @@ def signing_secret(config: "Settings") -> str:
     return secret
 
 
+def simulated_team(tenant_id: str) -> str:
+    """The Slack team id of the workspace a simulation makes for a tenant without one."""
+    return f"TSIM{tenant_id.replace('-', '')[:12].upper()}"
+
+
 def workspace(api: AdminAPI, tenant_id: str, agent_id: str, channel: str) -> tuple[str, str]:
     """The tenant's Slack workspace (made for the simulation if it has none), with `channel`
     answered by the agent. Returns the workspace id and the bot user id."""
@@ -78,7 +83,7 @@ def workspace(api: AdminAPI, tenant_id: str, agent_id: str, channel: str) -> tup
         made = api.post(
             base,
             {
-                "workspace_id": f"TSIM{tenant_id.replace('-', '')[:12].upper()}",
+                "workspace_id": simulated_team(tenant_id),
                 "workspace_name": "Simulated workspace",
                 # Never used against Slack: the bridge sends it to the local fake only.
                 "bot_token": f"xoxb-simulated-{secrets.token_hex(16)}",
@@ -201,10 +206,6 @@ def simulate(
     host, port = fake_address(config)
     bridge = config.konstruct_bridge_url.rstrip("/")
     verify = http_verify(config.konstruct_tls_ca_file)
-    with AdminAPI(config) as api:
-        tenant_id = str(api.tenant(tenant)["id"])
-        chosen = api.agent(tenant_id, agent)
-        team_id, bot_user_id = workspace(api, tenant_id, str(chosen["id"]), channel)
     try:
         httpx.get(f"{bridge}/healthz", timeout=5, verify=verify).raise_for_status()
     except httpx.HTTPError as error:
@@ -221,6 +222,15 @@ def simulate(
     thread_ts: str | None = None
     try:
         with fake:
+            # The fake answers before the connection is made: the proxy checks a new one's
+            # token with auth.test at the same SLACK_API_URL (.env), and the fake says the
+            # token is the simulated workspace's bot.
+            with AdminAPI(config) as api:
+                tenant_id = str(api.tenant(tenant)["id"])
+                chosen = api.agent(tenant_id, agent)
+                fake.team_id = simulated_team(tenant_id)
+                team_id, bot_user_id = workspace(api, tenant_id, str(chosen["id"]), channel)
+            fake.team_id, fake.bot_user_id = team_id, bot_user_id
             for text in messages(message):
                 ts = f"{time.time():.6f}"
                 event: dict[str, Any] = {

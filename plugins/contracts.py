@@ -45,6 +45,7 @@ class UsageRecord:
     cost_usd: Decimal
     agent_id: UUID | None
     key_id: UUID | None
+    latency_ms: int | None = None
 
 
 class GatewayServices(Protocol):

@@ -22,6 +22,7 @@ import hmac
 import json
 from typing import Any, Final
 
+import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from policies.error_codes import STATUS_CODES, STATUS_TYPES
@@ -43,6 +44,8 @@ OWN_PATHS: Final = frozenset({"/healthz", "/openapi.json", "/"})
 MAX_GATEWAY_BODY_BYTES: Final = 32 * 1024 * 1024
 MAX_ADMIN_BODY_BYTES: Final = 2 * 1024 * 1024
 MAX_JSON_DEPTH: Final = 32
+# Where LiteLLM keeps a request's parsed body (litellm/proxy/common_utils/http_parsing_utils.py).
+LITELLM_PARSED_BODY: Final = "parsed_body"
 
 
 class Refusal(Exception):
@@ -91,17 +94,28 @@ def holds_nul(value: Any) -> bool:
 def parse_body(raw: bytes, *, required: bool = True) -> Any:
     """The parsed JSON body; not JSON: a 400, or None when not `required` (the route's own
     validation then answers). Too deep is a 422 either way."""
+    return _parse(raw, required=required)[0]
+
+
+def _parse(raw: bytes, *, required: bool) -> tuple[Any, bool]:
+    """`parse_body`, and whether orjson (LiteLLM's parser) read it: what only the standard
+    library reads (NaN, integers past 64 bits) LiteLLM reads its own way."""
+    if not (raw.strip() or required):
+        return None, False
     try:
-        parsed = json.loads(raw) if raw.strip() or required else None
-    except RecursionError as exc:
-        raise Refusal(422, "validation_error", "The JSON body is nested too deeply.") from exc
-    except ValueError as exc:
-        if not required:
-            return None
-        raise Refusal(400, "bad_request", "The request body is not valid JSON.") from exc
+        parsed, by_orjson = orjson.loads(raw), True
+    except orjson.JSONDecodeError:
+        try:
+            parsed, by_orjson = json.loads(raw), False
+        except RecursionError as exc:
+            raise Refusal(422, "validation_error", "The JSON body is nested too deeply.") from exc
+        except ValueError as exc:
+            if not required:
+                return None, False
+            raise Refusal(400, "bad_request", "The request body is not valid JSON.") from exc
     if json_depth(parsed) > MAX_JSON_DEPTH:
         raise Refusal(422, "validation_error", "The JSON body is nested too deeply.")
-    return parsed
+    return parsed, by_orjson
 
 
 async def read_body(receive: Receive, limit: int) -> bytes:
@@ -281,7 +295,7 @@ class TenantSurface:
             ]
             if route.operation in ALLOWED_FIELDS:
                 raw = await read_body(receive, MAX_GATEWAY_BODY_BYTES)
-                body = parse_body(raw)
+                body, litellm_reads_it_so = _parse(raw, required=True)
                 if not isinstance(body, dict):
                     raise Refusal(400, "bad_request", "The request body must be a JSON object.")
                 field = refused_field(route.operation, body)
@@ -291,6 +305,10 @@ class TenantSurface:
                     )
                 self._check_model(route.operation, body.get("model"))
                 receive = replay(raw, receive)
+                if litellm_reads_it_so:
+                    # LiteLLM takes a request's body from its own cache of what it parsed
+                    # (scope["parsed_body"]) when there is one: parsed once, not twice.
+                    scope[LITELLM_PARSED_BODY] = (tuple(body), body)
         except Refusal as refusal:
             await refuse(send, refusal)
             return

@@ -6,6 +6,7 @@ own call id (never the provider's response id) makes recording idempotent.
 """
 
 import logging
+import math
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -23,6 +24,15 @@ def _uuid(value: object) -> UUID | None:
         return UUID(str(value)) if value else None
     except ValueError:
         return None
+
+
+def _milliseconds(seconds: object) -> int | None:
+    """LiteLLM's `response_time` (seconds, the whole call: a stream to its end) in ms."""
+    try:
+        value = float(str(seconds))
+    except ValueError:
+        return None
+    return max(0, round(value * 1000)) if math.isfinite(value) else None
 
 
 def gateway_call_id(kwargs: dict[str, Any]) -> str:
@@ -60,6 +70,7 @@ def usage_record(
         cost_usd=Decimal(str(payload.get("response_cost") or 0)),
         agent_id=_uuid(request_metadata.get("konstruct_agent_id")),
         key_id=_uuid(ours.get("konstruct_key_id")),
+        latency_ms=_milliseconds(payload.get("response_time")),
     )
 
 

@@ -72,13 +72,10 @@ def escalated_thread_key(tenant_id: UUID | str, channel_id: str, thread_id: str)
     return tenant_key(tenant_id, "escalated_thread", channel_id, thread_id)
 
 
-def workspace_cache_key(tenant_id: UUID | str, team_id: str) -> str:
-    return tenant_key(tenant_id, "workspace", team_id)
-
-
-def team_routing_cache_key(team_id: str) -> str:
-    """Slack team id → tenant id, looked up before the tenant is known."""
-    return platform_key("team_routing", team_id)
+def workspace_changes_channel() -> str:
+    """Pub/sub channel on which the proxy names a tenant (its id only) whose Slack workspace
+    view changed: every bridge process drops what it cached of that tenant."""
+    return platform_key("workspace_changes")
 
 
 def key_auth_cache_key(key_hash: str) -> str:
@@ -136,3 +133,8 @@ def login_throttle_key(subject: str) -> str:
 
 def oauth_state_key(state: str) -> str:
     return platform_key("oauth_state", state)
+
+
+def approval_prompt_key(tenant_id: UUID | str, approval_id: UUID | str) -> str:
+    """The Slack message holding an approval's buttons (posted once per approval)."""
+    return tenant_key(tenant_id, "approval_prompt", str(approval_id))

@@ -53,6 +53,10 @@ def decide_wake(
     if mentioned:
         # Slack also delivers this message as app_mention, which is the one that gets answered.
         return Wake.IGNORE
+    if event.get("channel_type") == "mpim":
+        # A group DM is a conversation with the agent, like a DM; its mentions come as
+        # app_mention (above), so only the rest are answered here.
+        return Wake.IGNORE if thread_escalated else Wake.DIRECT
     if event.get("thread_ts") and thread_engaged and not thread_escalated:
         return Wake.ENGAGED_THREAD
     return Wake.IGNORE

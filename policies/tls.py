@@ -6,11 +6,14 @@ settings and is off when they say nothing (local development):
   system's CAs) and optionally `sslcert`/`sslkey` for a client certificate;
 - Redis: a `rediss://` URL, with `ssl_ca_certs=<CA file>` (else the system's CAs);
 - HTTP servers (proxy, bridge web): a certificate and key file.
+With KONSTRUCT_ENV=production, `plain_transport` names every setting that would carry data
+in clear across a network, and the settings classes refuse to load.
 Building a context reads only the certificate files it is handed; the rest is pure.
 """
 
+import ipaddress
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -92,3 +95,79 @@ def tls13_server_context(_config: Any, default: Callable[[], ssl.SSLContext]) ->
     context = default()
     context.minimum_version = MINIMUM_VERSION
     return context
+
+
+def _stays_on_this_host(host: str | None) -> bool:
+    """A loopback address or a Unix socket path: the bytes never cross a network (a pod's
+    own 127.0.0.1 is its own network namespace: a sidecar such as a cloud SQL proxy)."""
+    if not host:
+        return False
+    if host.startswith("/") or host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _postgres_host(url: str) -> str:
+    """The server a Postgres URL names; none at all is libpq's default Unix socket."""
+    parts = urlsplit(url)
+    return parts.hostname or dict(parse_qsl(parts.query)).get("host") or "/"
+
+
+def _where(url: str, host: str | None = None) -> str:
+    """host:port of a URL, never its credentials (a refusal is printed and logged)."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    host = host or parts.hostname or "(no host)"
+    return f"{host}:{port}" if port else host
+
+
+def plain_transport(
+    *,
+    postgres: Mapping[str, str] | None = None,
+    redis: Mapping[str, str] | None = None,
+    https: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Each setting (name → URL) that would send data in clear to another host, with its fix.
+
+    Postgres must say `sslmode=verify-full`, Redis must be `rediss://` (TLS 1.3 and both
+    checks are then enforced, see `redis_url`), our HTTP services must be `https://`; a
+    loopback address or a Unix socket is fine as it is."""
+    problems = []
+    for name, url in (postgres or {}).items():
+        mode = dict(parse_qsl(urlsplit(url).query)).get("sslmode", "")
+        host = _postgres_host(url)
+        if mode != "verify-full" and not _stays_on_this_host(host):
+            problems.append(
+                f"{name} reaches {_where(url, host)} with sslmode={mode or '(none)'}: "
+                "add ?sslmode=verify-full&sslrootcert=<CA file>"
+            )
+    for name, url in (redis or {}).items():
+        parts = urlsplit(url)
+        if parts.scheme not in ("rediss", "unix") and not _stays_on_this_host(parts.hostname):
+            problems.append(
+                f"{name} reaches {_where(url)} over plain {parts.scheme}://: "
+                "use rediss://host:port/0?ssl_ca_certs=<CA file>"
+            )
+    for name, url in (https or {}).items():
+        parts = urlsplit(url)
+        if parts.scheme != "https" and not _stays_on_this_host(parts.hostname):
+            problems.append(
+                f"{name} reaches {_where(url)} over {parts.scheme or '(no scheme)'}://: "
+                "use https:// (and KONSTRUCT_TLS_CA_FILE when its CA is private)"
+            )
+    return problems
+
+
+def refuse_plain_transport(component: str, problems: list[str]) -> None:
+    """Raise the one error a production process stops with when `problems` is not empty."""
+    if problems:
+        raise ValueError(
+            f"KONSTRUCT_ENV=production: the {component} refuses to start with plain "
+            'connections (README "TLS"):\n  ' + "\n  ".join(problems)
+        )

@@ -6,8 +6,8 @@ import { auth } from "@/auth";
 import { loginPath, REQUEST_PATH_HEADER } from "@/lib/auth/callback";
 import { pageCsp, SECURITY_HEADERS } from "@/lib/security-headers";
 
-/** Reachable signed out: the login page, Auth.js and the admin API forwarder (which answer 401 themselves), logout, the health check, the icon. */
-const PUBLIC = /^\/(login|logout|healthz|api\/|icon\.svg$|favicon\.ico$)/;
+/** Reachable signed out: the login page, an invitation link, Auth.js and the admin API forwarder (which answer 401 themselves), logout, the health check, the icon. */
+const PUBLIC = /^\/(login|logout|invite$|healthz|api\/|icon\.svg$|favicon\.ico$)/;
 
 function withSecurityHeaders(response: NextResponse, csp: string): NextResponse {
   response.headers.set("Content-Security-Policy", csp);

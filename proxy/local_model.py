@@ -15,6 +15,7 @@ from types import FrameType
 import uvicorn
 from dotenv import load_dotenv
 
+from policies.env_file import env_file
 from proxy.core.logs import configure_logging
 from proxy.core.settings import Settings, get_settings
 from proxy.gateway.config import LOCAL_MODEL_ALIAS, needs_local_model
@@ -74,7 +75,8 @@ def _stop(signum: int, frame: FrameType | None) -> None:  # noqa: ARG001 (a sign
 
 def main() -> None:
     # The same environment the proxy resolves its providers from (proxy/serve.py).
-    load_dotenv(override=False)
+    if (settings_file := env_file(os.environ)) is not None:
+        load_dotenv(settings_file, override=False)
     settings = get_settings()
     configure_logging(settings)
     if not needs_local_model(dict(os.environ)):

@@ -2,7 +2,8 @@
 
 Runs as the owner role (DATABASE_ADMIN_URL). The application role named in DATABASE_URL
 is created or updated to be a plain login role — not superuser, no BYPASSRLS, owner of
-nothing — with exactly the privileges the proxy needs.
+nothing — with exactly the privileges the proxy needs. The key store of tenants' data keys
+(proxy/core/keystore.py, a database of its own) is created and granted the same way.
 """
 
 import asyncio
@@ -14,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 
 from policies.tls import postgres_connection
+from proxy.core import keystore
 from proxy.core.settings import get_settings
 
 APP_TABLE_PRIVILEGES = "select, insert, update, delete"
@@ -61,6 +63,24 @@ async def drop_database(admin_url: str) -> None:
 
 
 async def ensure_app_role(admin_url: str, app_url: str) -> str:
+    """The application role and its grants (idempotent). The role is the cluster's, shared by
+    every database on it: migrations of two databases at once (parallel test workers, two
+    deployments on one server) may alter it together, and Postgres then fails one of them
+    with "tuple concurrently updated"; that one is tried again."""
+    for attempt in range(_ROLE_ATTEMPTS):
+        try:
+            return await _ensure_app_role(admin_url, app_url)
+        except asyncpg.InternalServerError as exc:
+            if "tuple concurrently updated" not in str(exc) or attempt == _ROLE_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+_ROLE_ATTEMPTS = 8
+
+
+async def _ensure_app_role(admin_url: str, app_url: str) -> str:
     parts = urlsplit(_plain(app_url))
     role = unquote(parts.username or "")
     if not role:
@@ -82,7 +102,8 @@ async def ensure_app_role(admin_url: str, app_url: str) -> str:
             await conn.execute(
                 f"grant {APP_TABLE_PRIVILEGES} on all tables in schema public to {ident}"
             )
-            await conn.execute(f"revoke all on table alembic_version from {ident}")
+            if await conn.fetchval("select to_regclass('alembic_version') is not null"):
+                await conn.execute(f"revoke all on table alembic_version from {ident}")
             await conn.execute(f"grant usage on all sequences in schema public to {ident}")
     finally:
         await conn.close()
@@ -95,23 +116,53 @@ def upgrade(admin_url: str) -> None:
     command.upgrade(config, "head")
 
 
-def migrate(admin_url: str, app_url: str) -> str:
+async def ensure_keystore(admin_url: str, app_url: str) -> None:
+    """The key store's database and tables (idempotent), and the app role's grants on it."""
+    await ensure_database(admin_url)
+    conn = await connect(admin_url)
+    try:
+        await conn.execute(keystore.SCHEMA)
+    finally:
+        await conn.close()
+    await ensure_app_role(admin_url, app_url)
+
+
+def migrate(
+    admin_url: str,
+    app_url: str,
+    *,
+    keystore_admin_url: str | None = None,
+    keystore_app_url: str | None = None,
+) -> str:
+    """Both databases; the key store defaults to `<name>_keys` beside the main database."""
     asyncio.run(ensure_database(admin_url))
     upgrade(admin_url)
-    return asyncio.run(ensure_app_role(admin_url, app_url))
+    role = asyncio.run(ensure_app_role(admin_url, app_url))
+    asyncio.run(
+        ensure_keystore(
+            keystore_admin_url or keystore.keystore_url(_plain(admin_url)),
+            keystore_app_url or keystore.keystore_url(_plain(app_url)),
+        )
+    )
+    return role
 
 
 def main() -> None:
     settings = get_settings()
     try:
-        role = migrate(settings.database_admin_url, settings.database_url)
+        role = migrate(
+            settings.database_admin_url,
+            settings.database_url,
+            keystore_admin_url=settings.keystore_admin_url,
+            keystore_app_url=settings.keystore_url,
+        )
     except (OSError, asyncpg.PostgresError) as exc:
         sys.stderr.write(
             f"migrate: cannot reach Postgres ({exc.__class__.__name__}: {exc}).\n"
             "Start it (locally: pg_ctlcluster 15 main start) or set DATABASE_ADMIN_URL.\n"
         )
         raise SystemExit(2) from exc
-    sys.stdout.write(f"migrate: schema at head; app role {role!r} ready\n")
+    sys.stdout.write(f"migrate: schema at head, key store ready; app role {role!r} ready\n")
 
 
 if __name__ == "__main__":

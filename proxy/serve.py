@@ -6,6 +6,7 @@ from pathlib import Path
 import uvicorn
 from dotenv import load_dotenv
 
+from policies.env_file import env_file
 from policies.tls import uvicorn_options
 from proxy.core.logs import configure_logging
 from proxy.core.settings import get_settings
@@ -18,7 +19,8 @@ def prepare_environment() -> None:
     """LiteLLM reads its settings from the environment: derive them from ours."""
     # LiteLLM reads provider settings (`os.environ/NAME` in its config) from the process
     # environment only: let .env fill what the environment does not set.
-    load_dotenv(override=False)
+    if (settings_file := env_file(os.environ)) is not None:
+        load_dotenv(settings_file, override=False)
     settings = get_settings()
     os.environ["LITELLM_MASTER_KEY"] = settings.konstruct_master_key.get_secret_value()
     os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"

@@ -1,10 +1,14 @@
-"""`make certs`: a local certificate authority and a server certificate for TLS on this machine.
+"""`make certs`: a local certificate authority and the server certificates TLS 1.3 needs.
 
 Writes into .run/certs/ (git-ignored): `ca.pem` + `ca-key.pem` (the CA), `server.pem` +
-`server-key.pem` (for localhost and 127.0.0.1, signed by the CA). Running it again keeps
-what is still valid and only makes what is missing or about to expire, then prints the
-settings that switch TLS on. For development and tests only: production certificates
-come from your own CA or your cloud's.
+`server-key.pem` (for localhost and 127.0.0.1, signed by the CA), and for
+deploy/docker-compose.yml `compose/ca.crt` plus `compose/<server>/tls.crt` + `tls.key` for
+each of its TLS servers, named as the compose services that are reached by that name
+(the file names of a cert-manager Secret, as deploy/k8s mounts them). The CA's key never
+goes into compose/. Running it again keeps what is still valid and names what it must,
+and only makes what is missing, about to expire, from another CA or for other names; then
+it prints the settings that switch TLS on. For development, tests and a single-host
+compose: production certificates come from your own CA or your cloud's.
 """
 
 import datetime
@@ -23,6 +27,18 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 ROOT = Path(__file__).resolve().parent.parent
 CERT_DIR = ROOT / ".run" / "certs"
 SERVER_HOSTS = ("localhost", "127.0.0.1")
+COMPOSE_DIR = CERT_DIR / "compose"
+# deploy/docker-compose.yml's TLS servers → the names clients use for them. Every one also
+# names localhost and 127.0.0.1: its healthcheck (and the proxy's call to itself) use those.
+# nginx checks the replicas under their shared name (`proxy_ssl_name` in deploy/nginx.conf).
+COMPOSE_SERVERS: dict[str, tuple[str, ...]] = {
+    "postgres": ("postgres",),
+    "redis": ("redis",),
+    "proxy": ("proxy", "proxy-1", "proxy-2"),
+    "bridge-web": ("bridge-web", "bridge-web-1", "bridge-web-2"),
+    "portal": ("portal",),
+    "lb": ("lb",),
+}
 CA_DAYS = 3650
 SERVER_DAYS = 397
 # A certificate this close to expiry is made again.
@@ -108,12 +124,12 @@ def _san(host: str) -> x509.GeneralName:
         return x509.DNSName(host)
 
 
-def make_server_cert(
-    files: CertFiles, hosts: Sequence[str] = SERVER_HOSTS, days: int = SERVER_DAYS
+def issue(
+    ca: CertFiles, cert_path: Path, key_path: Path, hosts: Sequence[str], days: int = SERVER_DAYS
 ) -> None:
-    """A server certificate for `hosts`, signed by the CA in `files`."""
-    ca_cert = x509.load_pem_x509_certificate(files.ca_cert.read_bytes())
-    ca_key = serialization.load_pem_private_key(files.ca_key.read_bytes(), password=None)
+    """A server certificate for `hosts` at `cert_path`/`key_path`, signed by `ca`'s CA."""
+    ca_cert = x509.load_pem_x509_certificate(ca.ca_cert.read_bytes())
+    ca_key = serialization.load_pem_private_key(ca.ca_key.read_bytes(), password=None)
     assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
     key = ec.generate_private_key(ec.SECP256R1())
     now = _now()
@@ -133,15 +149,29 @@ def make_server_cert(
         )
         .sign(ca_key, hashes.SHA256())
     )
-    _write_key(files.server_key, key)
-    _write_cert(files.server_cert, cert)
+    cert_path.parent.mkdir(parents=True, exist_ok=True)
+    _write_key(key_path, key)
+    _write_cert(cert_path, cert)
 
 
-def _still_valid(cert_path: Path, issuer_path: Path | None = None) -> bool:
+def names(cert: x509.Certificate) -> list[str]:
+    """The DNS names and IP addresses a certificate is valid for, as written."""
+    alt = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    return [
+        *alt.get_values_for_type(x509.DNSName),
+        *map(str, alt.get_values_for_type(x509.IPAddress)),
+    ]
+
+
+def _still_valid(
+    cert_path: Path, issuer_path: Path | None = None, hosts: Sequence[str] | None = None
+) -> bool:
     if not cert_path.exists():
         return False
     cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
     if cert.not_valid_after_utc - RENEW_BEFORE < _now():
+        return False
+    if hosts is not None and sorted(names(cert)) != sorted(hosts):
         return False
     if issuer_path is None:
         return True
@@ -161,9 +191,32 @@ def ensure_certs(directory: Path = CERT_DIR) -> tuple[CertFiles, list[Path]]:
         make_ca(files.ca_cert, files.ca_key)
         made += [files.ca_cert, files.ca_key]
     if not (_still_valid(files.server_cert, files.ca_cert) and files.server_key.exists()):
-        make_server_cert(files)
+        issue(files, files.server_cert, files.server_key, SERVER_HOSTS)
         made += [files.server_cert, files.server_key]
     return files, made
+
+
+def compose_hosts(server: str) -> tuple[str, ...]:
+    return (*COMPOSE_SERVERS[server], *SERVER_HOSTS)
+
+
+def ensure_compose_certs(directory: Path = CERT_DIR) -> tuple[Path, list[Path]]:
+    """`directory`/compose for deploy/docker-compose.yml (the CA made first if needed), and
+    which of its files were (re)made now."""
+    files, made = ensure_certs(directory)
+    compose = directory / "compose"
+    ca_copy = compose / "ca.crt"
+    compose.mkdir(parents=True, exist_ok=True)
+    if not ca_copy.exists() or ca_copy.read_bytes() != files.ca_cert.read_bytes():
+        ca_copy.write_bytes(files.ca_cert.read_bytes())
+        made.append(ca_copy)
+    for server in COMPOSE_SERVERS:
+        cert, key = compose / server / "tls.crt", compose / server / "tls.key"
+        hosts = compose_hosts(server)
+        if not (_still_valid(cert, files.ca_cert, hosts) and key.exists()):
+            issue(files, cert, key, hosts)
+            made += [cert, key]
+    return compose, made
 
 
 def settings_text(files: CertFiles) -> str:
@@ -184,15 +237,18 @@ Redis: redis-server --port 0 --tls-port 6380 --tls-cert-file {files.server_cert}
   --tls-key-file {files.server_key} --tls-ca-cert-file {files.ca_cert} \\
   --tls-auth-clients no --tls-protocols "TLSv1.3"
 Portal (Node) trusting the CA: NODE_EXTRA_CA_CERTS={files.ca_cert}
+deploy/docker-compose.yml uses {files.ca_cert.parent / "compose"} as it is (README "Scale-out");
+  browsers reach its load balancer at https://localhost:3000 once they trust {files.ca_cert}.
 """
 
 
 def main() -> None:
-    files, made = ensure_certs()
+    files = CertFiles.in_dir(CERT_DIR)
+    _, made = ensure_compose_certs(CERT_DIR)
     for path in made:
         sys.stdout.write(f"certs: made {path.relative_to(ROOT)}\n")
     if not made:
-        sys.stdout.write(f"certs: {files.ca_cert.parent.relative_to(ROOT)} is up to date\n")
+        sys.stdout.write(f"certs: {CERT_DIR.relative_to(ROOT)} is up to date\n")
     sys.stdout.write(settings_text(files))
 
 

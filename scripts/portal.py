@@ -1,7 +1,8 @@
 """The portal's install, serve and test steps (`make portal`, `make test-portal`).
 
 `test` runs the type check, vitest, a production build, then Playwright in Debian's
-Chromium against a real proxy on a scratch database with a fake model provider.
+Chromium against a real proxy on a scratch database with a fake model provider and a fake
+Slack (a connection's bot token is checked with Slack).
 `e2e [playwright args]` runs only the last step, against the build already there.
 """
 
@@ -26,9 +27,9 @@ MASTER_KEY = "sk-e2e-master-key-for-the-portal-suite"  # noqa: S105
 QUIET = {"NEXT_TELEMETRY_DISABLED": "1"}
 
 
-def run(*cmd: str, cwd: Path = PORTAL, env: dict[str, str] | None = None) -> None:
+def run(*cmd: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> None:
     sys.stderr.write(f"portal: {' '.join(cmd)}\n")
-    subprocess.run(cmd, cwd=cwd, env={**os.environ, **QUIET, **(env or {})}, check=True)  # noqa: S603
+    subprocess.run(cmd, cwd=cwd or PORTAL, env={**os.environ, **QUIET, **(env or {})}, check=True)  # noqa: S603
 
 
 def install() -> None:
@@ -59,13 +60,39 @@ def ensure_chromium() -> None:
     )
 
 
+# What a production build is made of: a build whose stamp matches these is not made again.
+BUILD_STAMP = PORTAL / ".next" / ".konstruct-built"
+_BUILD_SKIPS = {"node_modules", ".next", "test-results", "playwright-report", "tests", "e2e"}
+
+
+def sources_digest() -> str:
+    """A digest of every file the build reads (names and contents), the lock file included."""
+    digest = hashlib.sha256()
+    for path in sorted(PORTAL.rglob("*")):
+        relative = path.relative_to(PORTAL)
+        if relative.parts[0] in _BUILD_SKIPS or not path.is_file():
+            continue
+        digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def build() -> None:
     install()
     run("npm", "run", "build")
+    BUILD_STAMP.write_text(sources_digest())
+
+
+def prepare() -> None:
+    """Install and build unless the build is of these very sources: needs Node and this
+    file only (no virtualenv), so `make up` runs it beside the Python install."""
+    if BUILD_STAMP.exists() and BUILD_STAMP.read_text() == sources_digest():
+        sys.stderr.write("portal: the build is up to date\n")
+        return
+    build()
 
 
 def serve() -> None:
-    build()
+    prepare()
     run("npm", "run", "start")
 
 
@@ -80,11 +107,14 @@ def e2e(*playwright_args: str) -> None:
     from proxy.features.operators.service import ensure_first_admin
     from proxy.migrate import drop_database, migrate
     from tests.fakes.openai import OpenAIFake
+    from tests.fakes.slack import SlackFake
     from tests.processes import Process, free_port
 
+    # Its own database and Redis database, clear of the Python suite's parallel workers
+    # (tests/workers.py: 15 down to 10), so `make test` can run both at once.
     admin_url = "postgresql://postgres@127.0.0.1:5432/konstruct_portal_e2e"
     app_url = "postgresql://konstruct_app:konstruct_app@127.0.0.1:5432/konstruct_portal_e2e"
-    redis_url = "redis://127.0.0.1:6379/12"
+    redis_url = os.environ.get("PORTAL_E2E_REDIS_URL", "redis://127.0.0.1:6379/8")
     asyncio.run(drop_database(admin_url))
     migrate(admin_url, app_url)
 
@@ -96,7 +126,7 @@ def e2e(*playwright_args: str) -> None:
 
     asyncio.run(first_admin())
     port = free_port()
-    with OpenAIFake() as fake:
+    with OpenAIFake() as fake, SlackFake() as slack:
         proxy = Process(
             "portal-e2e-proxy",
             "proxy.serve",
@@ -107,6 +137,7 @@ def e2e(*playwright_args: str) -> None:
                 "PROXY_PORT": str(port),
                 "OPENAI_BASE_URL": f"{fake.url}/v1",
                 "OPENAI_API_KEY": "sk-fake-provider-key",
+                "SLACK_API_URL": slack.api_url,
                 "LITELLM_LOCAL_MODEL_COST_MAP": "True",
             },
             f"http://127.0.0.1:{port}/healthz",
@@ -124,6 +155,7 @@ def e2e(*playwright_args: str) -> None:
                     "E2E_ADMIN_EMAIL": E2E_ADMIN_EMAIL,
                     "E2E_ADMIN_PASSWORD": E2E_ADMIN_PASSWORD,
                     "E2E_FAKE_OPENAI_URL": fake.url,
+                    "E2E_FAKE_SLACK_URL": slack.url,
                     "AUTH_SECRET": "e2e-auth-secret-0123456789abcdef0123456789",
                     "AUTH_TRUST_HOST": "true",
                 },
@@ -143,6 +175,7 @@ def test() -> None:
 COMMANDS: dict[str, Callable[..., None]] = {
     "install": install,
     "build": build,
+    "prepare": prepare,
     "serve": serve,
     "test": test,
     "e2e": e2e,

@@ -9,6 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+# Neither this process nor the servers it starts read the checkout's .env (`make up` makes one).
+os.environ["KONSTRUCT_ENV_FILE"] = ""
+# LiteLLM in its default "DEV" mode loads the .env it finds above its own files on import.
+os.environ["LITELLM_MODE"] = "PRODUCTION"
+
+# Before anything reads the databases' names: a parallel worker's own (tests/workers.py).
+import tests.workers  # noqa: F401, I001
 
 import pytest
 import redis

@@ -20,8 +20,10 @@ from proxy.core.db.engine import Database
 from tests.conftest import TEST_REDIS_URL, Services
 from tests.fakes.anthropic import AnthropicFake
 from tests.fakes.fixtures import ANTHROPIC_PLATFORM_KEY, OPENAI_PLATFORM_KEY
+from tests.fakes.llm_base import LLMFakeServer
 from tests.fakes.ollama import OllamaFake
 from tests.fakes.openai import OpenAIFake
+from tests.fakes.slack import SlackFake
 from tests.processes import Process, free_port
 
 MASTER_KEY = "sk-test-master-key-for-the-suite"
@@ -34,6 +36,9 @@ class ProxyServer:
     master_key: str
     bridge_key: str
     process: Process
+    # The Slack Web API this proxy checks hand-made connections' tokens with (its
+    # SLACK_API_URL): a connection needs a token this fake issued.
+    slack: SlackFake | None = None
 
     def admin(self, token: str | None = None) -> httpx.Client:
         return httpx.Client(
@@ -51,6 +56,8 @@ def base_proxy_env(services: Services) -> dict[str, str]:
         "REDIS_URL": services.redis_url,
         "KONSTRUCT_MASTER_KEY": MASTER_KEY,
         "KONSTRUCT_BRIDGE_KEY": BRIDGE_KEY,
+        # Tenants' tools in the suite are the fakes on 127.0.0.1.
+        "KONSTRUCT_TOOLS_ALLOW_PRIVATE_TARGETS": "true",
     }
 
 
@@ -60,6 +67,7 @@ def proxy_env(
     fake_openai_session: OpenAIFake,
     fake_anthropic_session: AnthropicFake,
     fake_ollama_session: OllamaFake,
+    fake_slack_session: SlackFake,
 ) -> dict[str, str]:
     return {
         **base_proxy_env(services),
@@ -70,11 +78,15 @@ def proxy_env(
         "OPENAI_BASE_URL": f"{fake_openai_session.url}/v1",
         "OPENAI_API_KEY": OPENAI_PLATFORM_KEY,
         "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+        # The agent runtime waits out a busy gateway briefly in tests (seconds otherwise).
+        "KONSTRUCT_RUNTIME_BUSY_BACKOFF_SECONDS": "0.2",
+        "KONSTRUCT_RUNTIME_MAX_RETRY_AFTER_SECONDS": "0.5",
+        "SLACK_API_URL": fake_slack_session.api_url,
     }
 
 
 @pytest.fixture(scope="session")
-def proxy(proxy_env: dict[str, str]) -> Iterator[ProxyServer]:
+def proxy(proxy_env: dict[str, str], fake_slack_session: SlackFake) -> Iterator[ProxyServer]:
     port = free_port()
     env = {**proxy_env, "PROXY_PORT": str(port), "PROXY_WORKERS": "2"}
     # LiteLLM's import dominates the start: ~30 s on a quiet 2-core machine, minutes on a busy one.
@@ -82,7 +94,9 @@ def proxy(proxy_env: dict[str, str]) -> Iterator[ProxyServer]:
         timeout=600
     )
     try:
-        yield ProxyServer(f"http://127.0.0.1:{port}", MASTER_KEY, BRIDGE_KEY, process)
+        yield ProxyServer(
+            f"http://127.0.0.1:{port}", MASTER_KEY, BRIDGE_KEY, process, fake_slack_session
+        )
     finally:
         process.stop()
 
@@ -99,6 +113,8 @@ class TenantWorld:
 
 
 def make_world(proxy: ProxyServer, name: str, **agent: Any) -> TenantWorld:
+    """A new tenant; its first call never meets a deployment an earlier test cooled down."""
+    rest_after_failures()
     slug = f"{name.lower()}-{uuid.uuid4().hex[:8]}"
     with proxy.admin() as admin:
         tenant = admin.post("/admin/tenants", json={"name": name, "slug": slug})
@@ -162,12 +178,29 @@ async def usage_rows(
     return []
 
 
+# LiteLLM's cooldown after a failure (DEFAULT_COOLDOWN_TIME_SECONDS, a 429's Retry-After when
+# the fakes send one: 1 s), and a margin for the proxy noting the failure after the fake sent it.
+ROUTER_COOLDOWN_SECONDS = 5 + 1.0
+
+
+def rest_after_failures() -> None:
+    """If a provider fake failed a call lately, wait until every proxy worker's cooldown of
+    that deployment is over (each keeps its own; one answer shows only one worker's)."""
+    rest = ROUTER_COOLDOWN_SECONDS - LLMFakeServer.seconds_since_a_failure()
+    if rest > 0:
+        time.sleep(rest)
+
+
 def wait_until_answering(
     proxy: ProxyServer, key: str, timeout: float = 60, first: str = "fast-ollama"
 ) -> None:
     """Wait until konstruct-fast answers again from the first deployment of its chain:
     deployments a test made fail are cooled down by the router for a while (the group then
-    answers from the next one), and the next test must not inherit that."""
+    answers from the next one), and the next test must not inherit that.
+
+    First every worker's cooldown is waited out (`rest_after_failures`); `first` answering
+    then shows the provider itself is healthy again."""
+    rest_after_failures()
     deadline = time.monotonic() + timeout
     while True:
         answer = httpx.post(

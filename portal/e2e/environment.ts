@@ -7,6 +7,7 @@ export const E2E_VARIABLES = {
   adminEmail: "E2E_ADMIN_EMAIL",
   adminPassword: "E2E_ADMIN_PASSWORD",
   fakeOpenAiUrl: "E2E_FAKE_OPENAI_URL",
+  fakeSlackUrl: "E2E_FAKE_SLACK_URL",
   authSecret: "AUTH_SECRET",
 } as const;
 

@@ -46,6 +46,7 @@ test("operator journey: tenant, tenant admin, agent, key, gateway call, isolatio
   let otherTenantId = "";
   let agentId = "";
   let secret = "";
+  let invitation = "";
 
   await test.step("login failure shows a clear error", async () => {
     await page.goto("/login");
@@ -71,23 +72,60 @@ test("operator journey: tenant, tenant admin, agent, key, gateway call, isolatio
     await page.goto(`/operators?tenant=${encodeURIComponent(tenantId)}`);
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("Email").fill(tenantAdminEmail);
-    await dialog.getByLabel("Initial password").fill(tenantAdminPassword);
+    await expect(dialog.getByLabel(/password/i)).toHaveCount(0);
     await expect(dialog.getByLabel("Tenant")).toHaveText(tenantName);
-    await dialog.getByRole("button", { name: "Invite operator" }).click();
+    await dialog.getByRole("button", { name: "Create invitation link" }).click();
     created.operatorEmail = tenantAdminEmail;
-    await expect(page.getByRole("dialog")).toHaveCount(0);
-    await expect(page.getByRole("cell", { name: tenantAdminEmail })).toBeVisible();
+    const linkDialog = page.getByRole("dialog", { name: `Invitation for ${tenantAdminEmail}` });
+    invitation = await linkDialog.getByRole("textbox", { name: "Link" }).inputValue();
+    expect(invitation).toMatch(/\/invite#[\w-]{20,}$/);
+    await linkDialog.getByRole("button", { name: "Done" }).click();
+    await expect(page.getByRole("row", { name: new RegExp(tenantAdminEmail) })).toContainText(`Tenant admin of ${tenantName}`);
     await snap(page, "operators");
     await logout(page);
   });
 
+  await test.step("the invitee opens the link once, chooses a password and is signed in", async () => {
+    await page.goto(invitation);
+    await expect(page.getByText(`You are invited as the admin of ${tenantName}`)).toBeVisible();
+    expect(page.url(), "the token leaves the address bar").not.toContain("#");
+    await page.getByLabel("New password", { exact: true }).fill(tenantAdminPassword);
+    await page.getByLabel("New password again").fill(`${tenantAdminPassword}-typo`);
+    await page.getByRole("button", { name: "Create my account and sign in" }).click();
+    await expect(page.getByText("The two passwords differ.")).toBeVisible();
+    await page.getByLabel("New password again").fill(tenantAdminPassword);
+    await page.getByRole("button", { name: "Create my account and sign in" }).click();
+    await expect(page).toHaveURL(new RegExp(`/tenants/${tenantId}$`));
+    const again = await page.context().newPage();
+    await again.goto(invitation);
+    await expect(again.getByText(/This link is not valid any more/)).toBeVisible();
+    await again.close();
+  });
+
   await test.step("tenant admin lands on its tenant and sees no platform pages", async () => {
-    await login(page, tenantAdminEmail, tenantAdminPassword);
     await expect(page).toHaveURL(new RegExp(`/tenants/${tenantId}$`));
     const nav = page.getByRole("navigation", { name: "Main" });
     await expect(nav.getByRole("link", { name: "Tenants" })).toHaveCount(0);
     await expect(nav.getByRole("link", { name: "Operators" })).toHaveCount(0);
     await expect(page.getByLabel("Switch tenant")).toHaveCount(0);
+  });
+
+  await test.step("tenant admin registers an HTTP tool; an internal address is refused in words", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Tools" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Tools" })).toBeVisible();
+    await page.getByRole("button", { name: "Add HTTP tool" }).click();
+    const dialog = page.getByRole("dialog", { name: "Add an HTTP tool" });
+    await dialog.getByLabel("Name").fill("order_lookup");
+    await dialog.getByLabel("What it does").fill("Looks an order up by its number.");
+    await dialog.getByLabel("URL").fill("http://127.0.0.1:5432/orders/{order_id}");
+    await dialog.getByLabel("Arguments (JSON Schema, optional)").fill('{"type": "object", "properties": {"order_id": {"type": "string"}}}');
+    await dialog.getByRole("button", { name: "Add tool" }).click();
+    await expect(dialog.getByText(/loopback/)).toBeVisible();
+    await dialog.getByLabel("URL").fill("https://93.184.215.14/orders/{order_id}");
+    await dialog.getByRole("button", { name: "Add tool" }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(page.getByRole("region", { name: "order_lookup" })).toContainText("GET https://93.184.215.14/orders/{order_id}");
+    await snap(page, "tools");
   });
 
   await test.step("tenant admin designs an agent with a live preview", async () => {
@@ -100,8 +138,8 @@ test("operator journey: tenant, tenant admin, agent, key, gateway call, isolatio
     await page.getByLabel("Role").fill("Customer support specialist");
     await page.getByLabel("Persona").fill(persona);
     await page.getByLabel("Instructions").fill("Orders ship within two business days.");
-    await page.getByLabel("Tools").fill("order_lookup");
-    await page.getByLabel("Tools").press("Enter");
+    await page.getByLabel("Use of order_lookup").click();
+    await page.getByRole("option", { name: "Ask first" }).click();
     await page.getByRole("button", { name: "Add escalation rule" }).click();
     await page.getByLabel("Keywords (rule 1)").fill("refund");
     await page.getByLabel("Keywords (rule 1)").press("Enter");
@@ -110,6 +148,9 @@ test("operator journey: tenant, tenant admin, agent, key, gateway call, isolatio
     await page.getByRole("button", { name: "Create agent" }).click();
     await expect(page).toHaveURL(/\/agents\/(?!new$)[^/]+$/);
     agentId = decodeURIComponent(new URL(page.url()).pathname.split("/").pop() ?? "");
+    await expect(page.getByLabel("Use of order_lookup")).toHaveText("Ask first");
+    const assigned = (await (await page.request.get(`/api/admin/tenants/${tenantId}/agents/${agentId}/tools`)).json()) as { items: { name: string; policy: string }[] };
+    expect(assigned.items.map(({ name, policy }) => ({ name, policy }))).toEqual([{ name: "order_lookup", policy: "ask" }]);
 
     const preview = page.getByLabel("Composed system prompt");
     await expect(preview).toContainText(persona);
@@ -121,6 +162,16 @@ test("operator journey: tenant, tenant admin, agent, key, gateway call, isolatio
     await page.getByRole("button", { name: "Send" }).click();
     await expect(page.getByTestId("try-reply")).not.toBeEmpty({ timeout: 60_000 });
     await expect(page.getByText(/Answered by/)).toBeVisible();
+    // A second message continues the conversation; the model gets the draft as it stands (the unsaved role).
+    await page.getByLabel("Message").fill(`And again ${run}?`);
+    await page.getByRole("button", { name: "Send" }).click();
+    await expect(page.getByRole("log", { name: "Conversation" }).getByRole("listitem")).toHaveCount(4);
+    await expect(page.getByRole("button", { name: "Send" })).toBeEnabled({ timeout: 60_000 });
+    const recorded = (await (await fetch(`${env.fakeOpenAiUrl}/_fake/requests`)).json()) as { json?: unknown }[];
+    const second = recorded.map((request) => JSON.stringify(request.json ?? "")).filter((body) => body.includes(`And again ${run}?`));
+    expect(second.length, "the second message reached the provider").toBeGreaterThan(0);
+    expect(second.at(-1)).toContain("Hello, who are you?");
+    expect(second.at(-1)).toContain("Senior support specialist");
     await snap(page, "agent-designer");
     await page.getByRole("button", { name: "Save agent" }).click();
     await expect(page.getByRole("region", { name: "Notifications" })).toContainText("Agent saved");
@@ -225,7 +276,9 @@ test("platform admin: search and filter, suspend and resume, limits, key rotatio
   });
 
   await test.step("limits are saved and read back", async () => {
-    await page.goto(`${base}/slack`);
+    await page.goto(base);
+    await page.getByRole("link", { name: /^Limits/ }).first().click();
+    await expect(page).toHaveURL(new RegExp(`${base}/limits$`));
     await page.getByLabel("Monthly budget (USD)").fill("123.45");
     await page.getByLabel("Slack messages per minute (per channel)").fill("7");
     await page.getByRole("button", { name: "Save limits" }).click();
@@ -269,4 +322,118 @@ test("platform admin: search and filter, suspend and resume, limits, key rotatio
     await page.goto(base);
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
   });
+});
+
+test("a new tenant with its budget; its figures, usage by key with CSV, the audit log in words", async ({ page }) => {
+  const name = `Wayne ${run}`;
+  const slug = `wayne-${run}`;
+  await login(page, env.adminEmail, env.adminPassword);
+  await page.goto("/tenants");
+  await page.getByRole("button", { name: "New tenant" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Name").fill(name);
+  await dialog.getByLabel("Slug").fill(slug);
+  await dialog.getByLabel("Monthly budget in USD (optional)").fill("40");
+  await dialog.getByRole("button", { name: "Create tenant" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  const tenantId = decodeURIComponent(new URL(page.url()).pathname.split("/")[2] ?? "");
+  created.tenantIds.push(tenantId);
+  const base = `/tenants/${encodeURIComponent(tenantId)}`;
+
+  await test.step("the overview and the list show the budget", async () => {
+    await expect(page.getByRole("region", { name: "Figures" })).toContainText("of $40.00");
+    await page.goto("/tenants");
+    await page.getByLabel("Search").fill(slug);
+    await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("of $40.00");
+    await page.goto(`${base}/limits`);
+    await expect(page.getByLabel("Monthly budget (USD)")).toHaveValue("40");
+  });
+
+  await test.step("usage: every day of the range, per key, and a CSV download", async () => {
+    const key = (await (
+      await fetch(`${env.proxyUrl}/admin/tenants/${encodeURIComponent(tenantId)}/keys`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${env.masterKey}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ name: `csv-${run}` }),
+      })
+    ).json()) as { secret: string };
+    const call = await fetch(`${env.proxyUrl}/v1/chat/completions`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${key.secret}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ model: "konstruct-fast", messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(call.status).toBe(200);
+    await page.goto(`${base}/usage`);
+    await expect(page.getByText(/· 30 days$/)).toBeVisible();
+    await expect(page.getByRole("table", { name: "Usage per day" }).getByRole("row")).toHaveCount(31);
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByRole("table", { name: "Usage by key" })).toContainText(`csv-${run}`, { timeout: 2_000 });
+    }).toPass({ timeout: 30_000 });
+    await page.getByLabel("Period").click();
+    await page.getByRole("option", { name: "Last 7 days" }).click();
+    await expect(page.getByText(/· 7 days$/)).toBeVisible();
+    const download = page.waitForEvent("download");
+    await page.getByRole("link", { name: "Export CSV" }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^usage-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+    const text = await (await file.createReadStream()).toArray();
+    const csv = Buffer.concat(text.map((chunk) => Buffer.from(chunk))).toString();
+    expect(csv.split("\r\n")[0]).toBe("day,model_group,model,agent_id,agent_name,key_id,key_name,calls,prompt_tokens,completion_tokens,cost_usd,avg_latency_ms");
+    expect(csv).toContain(`csv-${run}`);
+  });
+
+  await test.step("the audit log in words, filtered", async () => {
+    await page.goto(`${base}/audit`);
+    await expect(page.getByText("Tenant created")).toBeVisible();
+    await expect(page.getByText("Limits changed")).toBeVisible();
+    await page.getByLabel("Action").click();
+    await page.getByRole("option", { name: "Key issued" }).click();
+    await expect(page.getByText("Tenant created")).toHaveCount(0);
+    await expect(page.getByText("Key issued").first()).toBeVisible();
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await page.getByLabel("Search").fill(`csv-${run}`);
+    await expect(page.getByRole("table").getByRole("row")).toHaveCount(2);
+  });
+});
+
+test("an operator changes their password: the other device is signed out, the new password works", async ({ page, browser }) => {
+  const email = `changer-${run}@e2e.konstruct.test`;
+  const first = `first-${run}-long-password`;
+  const second = `second-${run}-long-password`;
+  const invited = await fetch(`${env.proxyUrl}/admin/operators/invitations`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${env.masterKey}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ email, role: "platform_admin" }),
+  });
+  const { token } = (await invited.json()) as { token: string };
+  const accepted = await fetch(`${env.proxyUrl}/admin/invitations/accept`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ token, password: first }),
+  });
+  expect(accepted.status).toBe(200);
+  const operatorId = ((await accepted.json()) as { operator: { id: string } }).operator.id;
+
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await login(otherPage, email, first);
+  await login(page, email, first);
+  await page.getByRole("link", { name: "Profile and password" }).first().click();
+  await expect(page.getByRole("heading", { level: 1, name: "Profile" })).toBeVisible();
+  await page.getByLabel("Current password").fill("not the password at all");
+  await page.getByLabel("New password", { exact: true }).fill(second);
+  await page.getByLabel("New password again").fill(second);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("The current password is wrong.")).toBeVisible();
+  await page.getByLabel("Current password").fill(first);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("region", { name: "Notifications" })).toContainText("Password changed");
+
+  await page.goto("/tenants");
+  await expect(page.getByRole("heading", { level: 1, name: "Tenants" })).toBeVisible();
+  await otherPage.goto("/tenants");
+  await expect(otherPage).toHaveURL(/\/login/);
+  await other.close();
+  await asPlatform("DELETE", `operators/${encodeURIComponent(operatorId)}`);
 });

@@ -21,23 +21,63 @@ type Visit = { path: (seed: SeededTenant) => string; signedOut?: boolean; ready?
 
 const PAGES: Record<string, Visit> = {
   "/login": { path: () => "/login", signedOut: true },
+  "/invite": {
+    path: () => "/invite#not-a-real-invitation-token-000000",
+    signedOut: true,
+    ready: async (page) => expect(page.getByText(/This link is not valid any more/)).toBeVisible(),
+  },
+  "/profile": { path: () => "/profile", ready: async (page) => expect(page.getByRole("form", { name: "Change password" })).toBeVisible() },
   "/": { path: () => "/" },
-  "/tenants": { path: () => "/tenants", ready: async (page) => expect(page.getByRole("link", { name: /Hooli/ }).first()).toBeVisible() },
+  "/tenants": {
+    path: () => "/tenants",
+    ready: async (page) => {
+      await page.getByLabel("Search").fill(seed.slug);
+      await expect(page.getByRole("link", { name: /Hooli/ }).first()).toBeVisible();
+      await expect(page.getByRole("row", { name: /Hooli/ }).first()).toContainText("Connected");
+    },
+  },
   "/operators": { path: () => "/operators" },
-  "/tenants/[tenantId]": { path: (seed) => `/tenants/${seed.tenantId}` },
+  "/tenants/[tenantId]": {
+    path: (seed) => `/tenants/${seed.tenantId}`,
+    ready: async (page) => expect(page.getByRole("region", { name: "Figures" })).toContainText("calls this month"),
+  },
+  "/tenants/[tenantId]/limits": {
+    path: (seed) => `/tenants/${seed.tenantId}/limits`,
+    ready: async (page) => expect(page.getByLabel("Monthly budget (USD)")).toBeVisible(),
+  },
   "/tenants/[tenantId]/agents": { path: (seed) => `/tenants/${seed.tenantId}/agents` },
   "/tenants/[tenantId]/agents/new": { path: (seed) => `/tenants/${seed.tenantId}/agents/new` },
   "/tenants/[tenantId]/agents/[agentId]": {
     path: (seed) => `/tenants/${seed.tenantId}/agents/${seed.agentId}`,
-    ready: async (page) => expect(page.getByLabel("Composed system prompt")).toContainText("Warm, concise"),
+    ready: async (page) => {
+      await expect(page.getByLabel("Composed system prompt")).toContainText("Warm, concise");
+      await expect(page.getByLabel("Use of order_lookup")).toHaveText("Ask first");
+    },
   },
   "/tenants/[tenantId]/keys": { path: (seed) => `/tenants/${seed.tenantId}/keys` },
+  "/tenants/[tenantId]/tools": {
+    path: (seed) => `/tenants/${seed.tenantId}/tools`,
+    ready: async (page) => {
+      await expect(page.getByRole("region", { name: "order_lookup" })).toContainText("GET https://93.184.215.14/orders/{order_id}");
+      await expect(page.getByText("Authorization set")).toBeVisible();
+      await expect(page.getByText("No MCP servers yet")).toBeVisible();
+    },
+  },
   "/tenants/[tenantId]/slack": {
     path: (seed) => `/tenants/${seed.tenantId}/slack`,
-    ready: async (page) => expect(page.getByRole("heading", { name: /Hooli HQ/ })).toBeVisible(),
+    ready: async (page) => {
+      await expect(page.getByRole("heading", { name: /Hooli HQ/ })).toBeVisible();
+      await expect(page.getByRole("cell", { name: "chat:write" })).toBeVisible();
+    },
   },
-  "/tenants/[tenantId]/usage": { path: (seed) => `/tenants/${seed.tenantId}/usage` },
-  "/tenants/[tenantId]/audit": { path: (seed) => `/tenants/${seed.tenantId}/audit` },
+  "/tenants/[tenantId]/usage": {
+    path: (seed) => `/tenants/${seed.tenantId}/usage`,
+    ready: async (page) => expect(page.getByText(/· 30 days$/)).toBeVisible(),
+  },
+  "/tenants/[tenantId]/audit": {
+    path: (seed) => `/tenants/${seed.tenantId}/audit`,
+    ready: async (page) => expect(page.getByText("Tenant created").first()).toBeVisible(),
+  },
 };
 
 let seed: SeededTenant;

@@ -23,7 +23,7 @@ test.describe("on a phone", () => {
     const toasts = page.getByRole("region", { name: "Notifications" });
 
     await test.step("saving limits says so", async () => {
-      await page.goto(`${base}/slack`);
+      await page.goto(`${base}/limits`);
       await settled(page);
       await page.getByLabel("Monthly budget (USD)").fill("42.5");
       await page.getByRole("button", { name: "Save limits" }).click();
@@ -70,6 +70,27 @@ test.describe("on a phone", () => {
       await page.getByRole("dialog", { name: "Menu" }).getByRole("link", { name: "Usage" }).click();
       await expect(page).toHaveURL(/\/usage$/);
       await expect(page.getByRole("alertdialog")).toHaveCount(0);
+    });
+
+    await test.step("a link clicked while the save is on its way leaves once it is saved", async () => {
+      await page.goto(`${base}/agents/${seed.agentId}`);
+      await settled(page);
+      // The proxy's answer is held back a moment (the request itself is real), so the click lands mid-save.
+      const agentPath = `**/api/admin/tenants/${seed.tenantId}/agents/${seed.agentId}`;
+      await page.route(agentPath, async (route) => {
+        if (route.request().method() === "PATCH") await new Promise((resolve) => setTimeout(resolve, 1500));
+        await route.fallback();
+      });
+      await page.getByLabel("Role").fill("Weekend support");
+      await page.getByRole("button", { name: "Save agent" }).click();
+      await page.getByRole("button", { name: "Open menu" }).click();
+      await page.getByRole("dialog", { name: "Menu" }).getByRole("link", { name: "Keys" }).click();
+      await expect(page.getByRole("alertdialog", { name: "Leave without saving?" }), "still unsaved: it asks").toBeVisible();
+      await expect(page).toHaveURL(/\/keys$/);
+      await expect(page.getByRole("alertdialog")).toHaveCount(0);
+      await page.unroute(agentPath);
+      const agent = await asPlatform<{ role: string }>("GET", `tenants/${seed.tenantId}/agents/${seed.agentId}`);
+      expect(agent.role).toBe("Weekend support");
     });
 
     await test.step("the one-time secret asks before Escape closes it", async () => {
@@ -133,13 +154,41 @@ test.describe("on a desktop", () => {
     await login(page);
     const unknown = "00000000-0000-4000-8000-000000000000";
     for (const tenantId of [doomed.tenantId, unknown, "not-a-uuid"]) {
-      for (const sub of ["", "/agents", "/agents/new", `/agents/${doomed.agentId}`, "/keys", "/slack", "/usage", "/audit"]) {
+      for (const sub of ["", "/agents", "/agents/new", `/agents/${doomed.agentId}`, "/keys", "/slack", "/limits", "/usage", "/audit"]) {
         const response = await page.goto(`/tenants/${tenantId}${sub}`);
         expect(response?.status(), `/tenants/${tenantId}${sub}`).toBe(404);
         await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
         await expect(page.getByText("No agents yet")).toHaveCount(0);
       }
     }
+  });
+
+  test("the admin API forwarder re-checks the session, keeps to /admin and passes the proxy's answers", async ({ page, request }) => {
+    // Our real route handler and session code against the real proxy (no module of ours stands in).
+    const signedOut = await request.get("/api/admin/tenants");
+    expect(signedOut.status()).toBe(401);
+    expect((await signedOut.json()).error.code).toBe("unauthorized");
+    const forged = await request.get("/api/admin/tenants", { headers: { Cookie: "authjs.session-token=forged" } });
+    expect(forged.status()).toBe(401);
+
+    await login(page);
+    const api = page.request;
+    const listed = await api.get(`/api/admin/tenants?q=${encodeURIComponent(seed.slug)}`);
+    expect(listed.status()).toBe(200);
+    expect(listed.headers()["cache-control"]).toBe("no-store");
+    expect(((await listed.json()) as { items: { id: string }[] }).items.map((t) => t.id)).toEqual([seed.tenantId]);
+    // An encoded "../" stays one path segment: the proxy is asked for a tenant named "../internal".
+    const climbed = await api.get("/api/admin/tenants/..%2Finternal%2Fworkspaces");
+    expect([404, 422]).toContain(climbed.status());
+    const unknown = await api.get("/api/admin/tenants/00000000-0000-0000-0000-000000000000/agents");
+    expect(unknown.status()).toBe(404);
+    expect((await unknown.json()).error.message).toBe("No such tenant.");
+    const created = await api.post(`/api/admin/tenants/${seed.tenantId}/keys`, { data: { name: `forwarded-${seed.slug}` } });
+    expect(created.status()).toBe(201);
+    const csv = await api.get(`/api/admin/tenants/${seed.tenantId}/usage/export.csv?days=7`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()["content-type"]).toMatch(/^text\/csv/);
+    expect(csv.headers()["content-disposition"]).toMatch(/^attachment; filename="usage-/);
   });
 
   test("favicon, and a dark theme when the system asks for one", async ({ page }) => {

@@ -28,6 +28,18 @@ export async function asPlatform<T = unknown>(method: string, adminPath: string,
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
+/** The fake Slack issues `token` for a workspace, so Konstruct's check of a pasted bot token (auth.test) passes. */
+export async function slackIssues(token: string, teamId: string, botUserId: string) {
+  const script = `${env.fakeSlackUrl}/_fake/script`;
+  const current = (await (await fetch(script)).json()) as { tokens?: Record<string, unknown> };
+  const res = await fetch(script, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ tokens: { ...(current.tokens ?? {}), [token]: { team_id: teamId, bot_user_id: botUserId } } }),
+  });
+  expect(res.ok, "the fake Slack takes the token").toBe(true);
+}
+
 export async function login(page: Page, email = env.adminEmail, password = env.adminPassword) {
   await page.goto("/login");
   await page.getByLabel("Email").fill(email);
@@ -51,11 +63,24 @@ export async function seedTenant(label: string): Promise<SeededTenant> {
     system_prompt: "Orders ship within two business days.",
     is_default: true,
   });
+  // A registered tool, so the Tools page and the Designer's picker have something to show. A public address
+  // that is never called here (registering checks the address, it does not connect).
+  const tool = await asPlatform<{ id: string }>("POST", `${base}/http-tools`, {
+    name: "order_lookup",
+    description: "Looks an order up by its number.",
+    url: "https://93.184.215.14/orders/{order_id}",
+    parameters: { type: "object", properties: { order_id: { type: "string" } }, required: ["order_id"] },
+    headers: { Authorization: "Bearer shop-secret" },
+  });
+  await asPlatform("PUT", `${base}/agents/${encodeURIComponent(agent.id)}/tools`, { tools: [{ http_tool_id: tool.id, policy: "ask" }] });
   const key = await asPlatform<{ secret: string }>("POST", `${base}/keys`, { name: `shop-${run}` });
+  const workspace = `T${label}${run}`.toUpperCase();
+  const botToken = `xoxb-e2e-${label.toLowerCase()}-${run}`;
+  await slackIssues(botToken, workspace, "U0BOT1234");
   await asPlatform("POST", `${base}/slack-connections`, {
-    workspace_id: `T${label}${run}`.toUpperCase(),
+    workspace_id: workspace,
     workspace_name: `${label} HQ`,
-    bot_token: `xoxb-e2e-${run}`,
+    bot_token: botToken,
     bot_user_id: "U0BOT1234",
     default_agent_id: agent.id,
   });

@@ -7,6 +7,8 @@ type GuardState = { dirty: number; pending: (() => void) | null };
 
 let state: GuardState = { dirty: 0, pending: null };
 const dirtyForms = new Set<symbol>();
+// The page a pending leave was asked on: it goes ahead by itself only from there.
+let pendingFrom: string | null = null;
 const listeners = new Set<() => void>();
 
 function publish(next: Partial<GuardState>) {
@@ -35,18 +37,39 @@ export function useLeaveGuard(dirty: boolean): void {
     return () => {
       dirtyForms.delete(form);
       publish({ dirty: dirtyForms.size });
+      settlePendingLeave();
     };
   }, [dirty]);
 }
 
+function currentPage(): string {
+  return typeof window === "undefined" ? "" : `${window.location.pathname}${window.location.search}`;
+}
+
 /** Runs `go` now when nothing is unsaved, otherwise once the operator confirms leaving. */
 export function leaveOrAsk(go: () => void): void {
-  if (dirtyForms.size === 0) go();
-  else publish({ pending: go });
+  if (dirtyForms.size === 0) {
+    go();
+    return;
+  }
+  pendingFrom = currentPage();
+  publish({ pending: go });
+}
+
+/**
+ * A link clicked while a save was still on its way asks, because the form is dirty until the proxy
+ * answers. Once nothing is unsaved any more there is nothing to lose: the leave goes ahead without
+ * waiting for an answer — unless the page changed meanwhile (the browser's back button), then it is dropped.
+ */
+function settlePendingLeave(): void {
+  if (state.pending === null || dirtyForms.size > 0) return;
+  if (currentPage() === pendingFrom) confirmLeave();
+  else stayOnPage();
 }
 
 export function confirmLeave(): void {
   const go = state.pending;
+  pendingFrom = null;
   // The forms are about to unmount; their edits are given up on purpose.
   dirtyForms.clear();
   publish({ dirty: 0, pending: null });
@@ -54,6 +77,7 @@ export function confirmLeave(): void {
 }
 
 export function stayOnPage(): void {
+  pendingFrom = null;
   publish({ pending: null });
 }
 

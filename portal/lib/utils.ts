@@ -29,3 +29,25 @@ export function formatUsd(value: number | string | null | undefined): string {
 export function formatNumber(value: number): string {
   return new Intl.NumberFormat("en").format(value);
 }
+
+const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 24 * 3600],
+  ["month", 30 * 24 * 3600],
+  ["week", 7 * 24 * 3600],
+  ["day", 24 * 3600],
+  ["hour", 3600],
+  ["minute", 60],
+];
+
+/** "3 hours ago", "yesterday", "just now"; "never" for none. */
+export function formatRelative(value: string | null | undefined, now: number = Date.now()): string {
+  if (!value) return "never";
+  const then = new Date(value).getTime();
+  if (Number.isNaN(then)) return value;
+  const seconds = Math.round((then - now) / 1000);
+  for (const [unit, size] of STEPS) {
+    if (Math.abs(seconds) >= size) return relative.format(Math.trunc(seconds / size), unit);
+  }
+  return "just now";
+}

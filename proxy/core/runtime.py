@@ -1,4 +1,5 @@
-"""The per-process resources every proxy entry point shares: the database, Redis, the secret box."""
+"""The per-process resources every proxy entry point shares: the database, Redis, the secret
+box, and tenants' data keys (with the key store they are kept in)."""
 
 from dataclasses import dataclass
 from functools import cached_property
@@ -6,6 +7,7 @@ from functools import cached_property
 from redis.asyncio import Redis
 
 from proxy.core.crypto import SecretBox
+from proxy.core.datakeys import DataKeys
 from proxy.core.db.engine import Database
 from proxy.core.settings import Settings
 
@@ -26,8 +28,22 @@ class Runtime:
     def secrets(self) -> SecretBox:
         return SecretBox.from_spec(self.settings.konstruct_secret_key.get_secret_value())
 
+    @cached_property
+    def keystore(self) -> Database:
+        return Database(self.settings.keystore_url, pool_size=2)
+
+    @cached_property
+    def data_keys(self) -> DataKeys:
+        return DataKeys(
+            self.keystore,
+            self.secrets,
+            ttl_seconds=self.settings.konstruct_data_key_cache_seconds,
+        )
+
     async def close(self) -> None:
         if "db" in self.__dict__:
             await self.db.dispose()
+        if "keystore" in self.__dict__:
+            await self.keystore.dispose()
         if "redis" in self.__dict__:
             await self.redis.aclose()

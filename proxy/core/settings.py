@@ -1,16 +1,22 @@
 """The proxy's one settings class: every environment variable it reads is declared here."""
 
+import os
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from policies.tls import redis_url
+from policies.env_file import env_file
+from policies.tls import plain_transport, redis_url, refuse_plain_transport
+from proxy.core.keystore import keystore_url
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # A refused value is never echoed in the error: URLs carry passwords.
+    model_config = SettingsConfigDict(
+        env_file=env_file(os.environ), extra="ignore", hide_input_in_errors=True
+    )
 
     # The proxy process hides DATABASE_URL from LiteLLM (which would start its own Prisma
     # database) and passes it on as KONSTRUCT_DATABASE_URL.
@@ -27,10 +33,21 @@ class Settings(BaseSettings):
         default=SecretStr("dev:ZGV2LW9ubHktc2VjcmV0LWtleS0zMi1ieXRlcyEhISE"),
         description="Comma-separated `kid:base64key` list; the first encrypts, all decrypt.",
     )
+    # Tenants' wrapped data keys live in a database of their own, so a backup of the main
+    # one cannot undo crypto-shredding (proxy/core/keystore.py). Empty: the main database's
+    # server and roles, database `<name>_keys`.
+    konstruct_keystore_url: str = ""
+    konstruct_keystore_admin_url: str = ""
+    # How long a process keeps a tenant's unwrapped data keys in memory.
+    konstruct_data_key_cache_seconds: float = 60.0
     konstruct_bridge_key: SecretStr = SecretStr("bridge-dev-key-change-me")
     konstruct_bridge_url: str = "http://127.0.0.1:3001"
+    # A connection made by hand is checked with Slack's auth.test here (tests: a local fake).
+    slack_api_url: str = "https://slack.com/api/"
     konstruct_operator_token_ttl_seconds: int = 1800
     konstruct_key_cache_seconds: int = 10
+    # Tenants' tools may reach loopback and private networks (policies/outbound.py).
+    konstruct_tools_allow_private_targets: bool = False
     konstruct_login_attempts_per_minute: int = 5
     # Per source address: higher, since a whole office may share one.
     konstruct_login_attempts_per_minute_per_ip: int = 30
@@ -42,6 +59,18 @@ class Settings(BaseSettings):
     konstruct_env: Literal["development", "production"] = "development"
     # Per attempt at one provider: past it the router moves on to the next deployment.
     konstruct_provider_timeout_seconds: float = 60.0
+
+    # The agent runtime (proxy/features/runtime/): a gateway that answers 429 is asked again
+    # this often, after a backoff doubling from the first (its Retry-After honoured up to
+    # the cap), before the turn ends as "busy".
+    konstruct_runtime_busy_retries: int = 3
+    konstruct_runtime_busy_backoff_seconds: float = 1.0
+    konstruct_runtime_max_retry_after_seconds: float = 10.0
+    # One tool call: its time and how much of its answer the model reads.
+    konstruct_tool_timeout_seconds: float = 20.0
+    konstruct_tool_result_max_chars: int = 4000
+    # An "ask first" tool call nobody decides on expires after this long.
+    konstruct_approval_timeout_seconds: int = 120
 
     proxy_host: str = "127.0.0.1"
     proxy_port: int = 4000
@@ -77,10 +106,35 @@ class Settings(BaseSettings):
         scheme = "https" if self.konstruct_tls_cert_file else "http"
         return f"{scheme}://127.0.0.1:{self.proxy_port}"
 
+    @property
+    def keystore_url(self) -> str:
+        return self.konstruct_keystore_url or keystore_url(self.database_url)
+
+    @property
+    def keystore_admin_url(self) -> str:
+        return self.konstruct_keystore_admin_url or keystore_url(self.database_admin_url)
+
     @field_validator("redis_url")
     @classmethod
     def _redis_tls(cls, value: str) -> str:
         return redis_url(value)
+
+    @model_validator(mode="after")
+    def _production_needs_tls(self) -> "Settings":
+        if self.konstruct_env == "production":
+            problems = plain_transport(
+                postgres={
+                    "DATABASE_URL": self.database_url,
+                    "DATABASE_ADMIN_URL": self.database_admin_url,
+                    # The wrapped data keys: by default DATABASE_URL's server, so its TLS too.
+                    "KONSTRUCT_KEYSTORE_URL": self.keystore_url,
+                    "KONSTRUCT_KEYSTORE_ADMIN_URL": self.keystore_admin_url,
+                },
+                redis={"REDIS_URL": self.redis_url},
+                https={"KONSTRUCT_BRIDGE_URL": self.konstruct_bridge_url},
+            )
+            refuse_plain_transport("proxy", problems)
+        return self
 
 
 @lru_cache

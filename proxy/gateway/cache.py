@@ -1,10 +1,16 @@
-"""Forget cached copies (key grants, agent cards, workspace views) when their source changes.
+"""Forget cached copies (key grants, agent cards) when their source changes, and tell the
+bridge when a tenant's Slack workspace view changed.
 
 Key grants and agent cards also have copies in every proxy worker (proxy/gateway/local_cache.py):
 their deleted keys are published on `cache_invalidations_channel()` for the workers to drop.
 Forgetting them also raises `cache_generation_key()`; a reader that rebuilt a copy from
 the database stores it with `store_if_unchanged`, so a copy built from rows read just
 before a change can never be stored just after it (and outlive it in Redis).
+
+The bridge keeps workspace views in each process's memory only (bridge/workspaces.py):
+`signal_workspace_change` publishes the tenant's id, and every bridge process drops that
+tenant's views. Call it after the change is committed, for every change of what the bridge
+acts on: the connection, agents, message limits, the tenant's name or status.
 """
 
 from collections.abc import Iterable
@@ -16,9 +22,8 @@ from policies.redis_keys import (
     cache_generation_key,
     cache_invalidations_channel,
     key_auth_cache_key,
-    team_routing_cache_key,
     tenant_key,
-    workspace_cache_key,
+    workspace_changes_channel,
 )
 
 
@@ -67,11 +72,5 @@ async def forget_agent(redis: Redis, tenant_id: UUID, refs: Iterable[str]) -> No
     await _forget_everywhere(redis, [agent_card_key(tenant_id, ref) for ref in refs])
 
 
-async def forget_workspace(redis: Redis, tenant_id: UUID, team_ids: Iterable[str]) -> None:
-    keys = [
-        k
-        for team in team_ids
-        for k in (workspace_cache_key(tenant_id, team), team_routing_cache_key(team))
-    ]
-    if keys:
-        await redis.delete(*keys)
+async def signal_workspace_change(redis: Redis, tenant_id: UUID) -> None:
+    await redis.publish(workspace_changes_channel(), str(tenant_id))

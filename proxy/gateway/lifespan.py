@@ -6,7 +6,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from litellm.proxy import proxy_server
 
+from proxy.gateway.per_call import leave_out_idle_hooks, map_priced_models
 from proxy.gateway.services import GatewayServices
 
 # Young collections once 50,000 objects (not Python's 700) are waiting: a model call
@@ -31,13 +33,17 @@ def freeze_startup_heap() -> None:
 
 
 def wrap_lifespan(app: FastAPI, gateway: GatewayServices) -> None:
-    """LiteLLM owns the app's lifespan: wrap it to freeze the heap LiteLLM's start-up built
-    and to write buffered usage at shutdown (and stop the worker's background tasks)."""
+    """LiteLLM owns the app's lifespan: wrap it to leave out the hooks LiteLLM's start-up
+    registered for nothing, to enter our priced models into its model map (both
+    proxy/gateway/per_call.py), to freeze the heap it built, and to write buffered usage at
+    shutdown (and stop the worker's background tasks)."""
     litellm_lifespan = app.router.lifespan_context
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
         async with litellm_lifespan(app) as state:
+            leave_out_idle_hooks()
+            map_priced_models(proxy_server.llm_router)
             freeze_startup_heap()
             yield state
         await gateway.close()

@@ -35,6 +35,7 @@ from policies.redis_keys import cache_invalidations_channel
 log = logging.getLogger("konstruct.cache")
 
 MAX_ENTRIES = 10_000
+CLOSE_WAIT_SECONDS = 1.0
 RESUBSCRIBE_SECONDS = 1.0
 
 
@@ -135,6 +136,8 @@ class LocalCache:
         self._closing = True
         if self._task is not None:
             self._task.cancel()
+            # Cancelled while redis-py's pubsub is still connecting, its clean-up can wait on
+            # that connection for good: shutting down does not wait for it more than a moment.
             with suppress(BaseException):
-                await self._task
+                await asyncio.wait({self._task}, timeout=CLOSE_WAIT_SECONDS)
         self._go_dark()

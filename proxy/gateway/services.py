@@ -7,6 +7,7 @@ seconds (`proxy.gateway.local_cache.LocalCache`), dropped as soon as the admin A
 change. Usage rows are written in batches by `proxy.features.usage.writer.UsageWriter`.
 """
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict
@@ -20,6 +21,7 @@ from policies.escalation import EscalationRule
 from policies.limits import year_month
 from policies.persona import AgentPersona, compose_system_prompt
 from policies.redis_keys import key_auth_cache_key, monthly_spend_key
+from proxy.core.crypto import DecryptionError, TenantKeyring
 from proxy.core.runtime import Runtime
 from proxy.features.agents.repository import AgentRepository
 from proxy.features.keys.repository import KeyRepository, KeyRouteRepository
@@ -29,11 +31,12 @@ from proxy.features.tenants.repository import TenantRepository
 from proxy.features.usage.repository import UsageRepository
 from proxy.features.usage.writer import SPEND_MICROS, UsageWriter
 from proxy.gateway.cache import agent_card_key, read_cached, store_if_unchanged
-from proxy.gateway.local_cache import LocalCache
+from proxy.gateway.local_cache import LocalCache, Ticket
 
 T = TypeVar("T")
 
 AGENT_CACHE_SECONDS = 60
+AGENT_CARD_FIELD = "redis.agent_card"
 # How long a worker serves its own copy of a grant or agent card at most; changes made
 # through the admin API reach it at once (see proxy/gateway/local_cache.py).
 LOCAL_CACHE_SECONDS = 5.0
@@ -58,6 +61,7 @@ class GatewayServices:
         self.master_key = runtime.settings.konstruct_master_key.get_secret_value()
         self.usage = UsageWriter(runtime)
         self.local = LocalCache(runtime.redis, ttl=LOCAL_CACHE_SECONDS)
+        self._reads: dict[str, tuple[Ticket, asyncio.Future[Any]]] = {}
 
     async def _read_through(
         self,
@@ -65,21 +69,56 @@ class GatewayServices:
         ttl_seconds: int,
         decode: Callable[[str], T],
         load: Callable[[], Awaitable[T | None]],
+        encode: Callable[[T], str] = _dump,
     ) -> T | None:
         """This worker's copy, else Redis's, else `load()` from the database (stored in
-        Redis unless an admin change happened meanwhile). "" in Redis means "none"."""
+        Redis unless an admin change happened meanwhile). "" in Redis means "none".
+
+        One read per key at a time in a worker: when a copy expires under load, every call
+        in flight for it would otherwise read Redis, and the database, at once. A call joins
+        a read in flight only if nothing was invalidated since it began (it could predate
+        the change); the read runs in a task of its own, so a caller that goes away does not
+        cancel it for the others."""
         found, local = self.local.get(cache_key)
         if found:
             return cast("T | None", local)
         ticket = self.local.ticket()
+        shared = self._reads.get(cache_key)
+        if shared is None or shared[0] != ticket:
+            read = asyncio.ensure_future(
+                self._read_shared(cache_key, ticket, ttl_seconds, decode, load, encode)
+            )
+            shared = self._reads[cache_key] = (ticket, read)
+            read.add_done_callback(lambda done: self._read_done(cache_key, done))
+        return cast("T | None", await asyncio.shield(shared[1]))
+
+    def _read_done(self, cache_key: str, done: "asyncio.Future[Any]") -> None:
+        shared = self._reads.get(cache_key)
+        if shared is not None and shared[1] is done:
+            del self._reads[cache_key]
+        if not done.cancelled():
+            done.exception()  # retrieved here too: every caller may have gone away
+
+    async def _read_shared(
+        self,
+        cache_key: str,
+        ticket: Ticket,
+        ttl_seconds: int,
+        decode: Callable[[str], Any],
+        load: Callable[[], Awaitable[Any]],
+        encode: Callable[[Any], str],
+    ) -> Any:
         redis = self.runtime.redis
         cached, generation = await read_cached(redis, cache_key)
-        value: T | None
-        if cached is not None:
-            value = decode(cached) if cached else None
-        else:
+        value: Any = None
+        if cached:
+            try:
+                value = decode(cached)
+            except DecryptionError:  # sealed under a data key version rotated away: rebuild
+                cached = None
+        if cached is None:
             value = await load()
-            dumped = _dump(value) if value is not None else ""
+            dumped = encode(value) if value is not None else ""
             await store_if_unchanged(redis, cache_key, dumped, ttl_seconds, generation)
         self.local.put(cache_key, value, ticket)
         return value
@@ -131,16 +170,20 @@ class GatewayServices:
     async def agent(self, tenant_id: UUID, id_or_slug: str) -> AgentCard | None:
         if not is_agent_ref(id_or_slug):
             return None
+        # The card holds the agent's persona and instructions: sealed in Redis (whose AOF
+        # keeps every write) like in Postgres, under the tenant's data key.
+        keyring = await self.runtime.data_keys.keyring(tenant_id)
         return await self._read_through(
             agent_card_key(tenant_id, id_or_slug),
             AGENT_CACHE_SECONDS,
-            _card_from_json,
+            lambda text: _card_from_json(_open_card(keyring, text)),
             lambda: self._load_agent(tenant_id, id_or_slug),
+            encode=lambda card: _seal_card(keyring, card),
         )
 
     async def _load_agent(self, tenant_id: UUID, id_or_slug: str) -> AgentCard | None:
         async with self.runtime.db.tenant_transaction(tenant_id) as conn:
-            row = await AgentRepository(conn).find(id_or_slug)
+            row = await AgentRepository(conn, self.runtime.data_keys.of(tenant_id)).find(id_or_slug)
             tenant = await TenantRepository(conn).get(tenant_id)
         if row is None or tenant is None:
             return None
@@ -172,6 +215,8 @@ def persona_of(agent: Mapping[str, Any]) -> AgentPersona:
         persona=agent["persona"],
         system_prompt=agent["system_prompt"],
         escalation_rules=tuple(EscalationRule(**rule) for rule in agent["escalation_rules"]),
+        job_description=agent.get("job_description") or "",
+        statement_of_work=agent.get("statement_of_work") or "",
     )
 
 
@@ -184,6 +229,15 @@ def agent_card(row: Any, *, tenant_name: str) -> AgentCard:
         model_tier=row.model_tier,
         is_active=row.is_active,
     )
+
+
+def _seal_card(keyring: TenantKeyring, card: AgentCard) -> str:
+    return f"{keyring.current}.{keyring.seal(_dump(card), field=AGENT_CARD_FIELD)}"
+
+
+def _open_card(keyring: TenantKeyring, text: str) -> str:
+    version, _, sealed = text.partition(".")
+    return keyring.open(sealed, version=int(version), field=AGENT_CARD_FIELD)
 
 
 def _card_from_json(text: str) -> AgentCard:

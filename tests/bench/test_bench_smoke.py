@@ -17,10 +17,20 @@ def test_quick_rls_benchmark_prints_json_lines_and_writes_results() -> None:
     started = time.time()
     results, _ = run_quick("rls_overhead", timeout=120)
 
-    figures = assert_figures(results, {"rls_overhead": "ratio", "rls_overhead_query_only": "ratio"})
+    names = ("rls_overhead", "rls_overhead_query_only")
+    larger = tuple(f"{name}_1000_tenants" for name in names)
+    figures = assert_figures(
+        results, dict.fromkeys((*names, *larger, "rls_overhead_scaling"), "ratio")
+    )
     for item in figures.values():
         assert len(item["ratio_by_round"]) == item["rounds"]
         assert item["value"] > 0
+    assert figures["rls_overhead"]["tenants"] == 100
+    assert figures["rls_overhead_1000_tenants"]["tenants"] == 1000
+    scaling = figures["rls_overhead_scaling"]
+    assert scaling["value"] == pytest.approx(
+        figures["rls_overhead_1000_tenants"]["value"] / figures["rls_overhead"]["value"], rel=0.01
+    )
 
     assert RESULTS.exists()
     assert RESULTS.stat().st_mtime >= started - 1

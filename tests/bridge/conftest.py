@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -83,6 +84,17 @@ class WorkerProcess(Process):
         self.stop()
         raise RuntimeError(f"worker not registered within {timeout}s; see {self.log_path}")
 
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def terminate(self, timeout: float = 30) -> None:
+        """SIGTERM, as a deploy stops it: running jobs finish or go back to the queue."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout)
+
     def kill(self) -> None:
         """SIGKILL the worker and its work horses (RQ puts each horse in a session of its own)."""
         assert self.proc is not None
@@ -115,34 +127,53 @@ class Bridge:
         event: dict[str, Any],
         event_id: str | None = None,
         installed_team: str | None = None,
+        enterprise_id: str | None = None,
+        org_wide_install: str | None = None,
         **headers: str,
     ) -> tuple[httpx.Response, str]:
         """Send one Events API callback, signed as Slack signs it. `installed_team` (Slack
-        Connect) is the installation in `authorizations` when it is not `team_id`'s."""
+        Connect) is the installation in `authorizations` when it is not `team_id`'s. On
+        Enterprise Grid the payload names the org (`enterprise_id`); an org-wide install's
+        authorization names the org and no team (`team_id: null`): `org_wide_install` is
+        that org's id."""
         event_id = event_id or slack_id("Ev")
+        org_wide = org_wide_install is not None
+        enterprise_id = org_wide_install or enterprise_id
         authorized = installed_team or team_id
-        body = json.dumps(
-            {
-                "token": "legacy-verification-token",
-                "team_id": team_id,
-                "api_app_id": "AFAKEAPP",
-                "event": event,
-                "type": "event_callback",
-                "event_id": event_id,
-                "event_time": int(time.time()),
-                "is_ext_shared_channel": authorized != team_id,
-                "authorizations": [
-                    {
-                        "enterprise_id": None,
-                        "team_id": authorized,
-                        "user_id": "UBOT",
-                        "is_bot": True,
-                        "is_enterprise_install": False,
-                    }
-                ],
-            }
-        ).encode()
+        payload: dict[str, Any] = {
+            "token": "legacy-verification-token",
+            "team_id": team_id,
+            "api_app_id": "AFAKEAPP",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "is_ext_shared_channel": authorized != team_id,
+            "authorizations": [
+                {
+                    "enterprise_id": enterprise_id,
+                    "team_id": None if org_wide else authorized,
+                    "user_id": "UBOT",
+                    "is_bot": True,
+                    "is_enterprise_install": org_wide,
+                }
+            ],
+        }
+        if enterprise_id:
+            payload["enterprise_id"] = enterprise_id
+        body = json.dumps(payload).encode()
         return self.post(body, {**sign(body), **headers}), event_id
+
+    def interact(self, payload: dict[str, Any], **headers: str) -> httpx.Response:
+        """Send a Block Kit interaction as Slack does: form-encoded `payload=<json>`, signed."""
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        signed = {**sign(body), "Content-Type": "application/x-www-form-urlencoded"}
+        return httpx.post(
+            f"{self.url}/slack/interactivity",
+            content=body,
+            headers={**signed, **headers},
+            timeout=30,
+        )
 
     def job(self, event_id: str) -> Job | None:
         try:
@@ -196,8 +227,6 @@ def make_bridge_env(proxy: ProxyServer, redis_url: str, slack: SlackFake) -> dic
         "BRIDGE_PORT": str(port),
         "BRIDGE_QUEUE": f"bridge-test-{uuid.uuid4().hex[:8]}",
         "BRIDGE_ENGAGEMENT_TTL_SECONDS": str(ENGAGEMENT_TTL),
-        "BRIDGE_GATEWAY_BACKOFF_SECONDS": "0.2",
-        "BRIDGE_GATEWAY_MAX_RETRY_AFTER_SECONDS": "0.5",
     }
 
 
@@ -257,6 +286,9 @@ def connect(
     world = make_world(proxy, name, **agent)
     team_id, bot_user_id = slack_id("T"), slack_id("UB")
     bot_token = f"xoxb-{name.lower()}-{uuid.uuid4().hex}"
+    # The proxy checks the token with Slack's auth.test: Slack must have issued it.
+    assert proxy.slack is not None, "this proxy checks tokens with no fake Slack"
+    proxy.slack.install_workspace(team_id, bot_token, bot_user_id)
     with proxy.admin() as admin:
         if limits is not None:
             put = admin.put(f"/admin/tenants/{world.id}/limits", json=limits)

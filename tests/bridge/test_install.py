@@ -1,4 +1,5 @@
-"""'Add to Slack': the portal's install link, Slack's consent screen and the OAuth redirect."""
+"""'Add to Slack' (bolt's OAuth flow): the portal's install link, Slack's consent screen with
+bolt's state cookie, and the OAuth redirect."""
 
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -30,6 +31,18 @@ def install_state(proxy: ProxyServer, tenant_id: str) -> str:
     return str(parse_qs(urlsplit(link.json()["url"]).query)["state"][0])
 
 
+def start_install(bridge: Bridge, state: str) -> tuple[httpx.Response, dict[str, str]]:
+    """Open the install link as a browser does: the redirect to Slack, and the state cookie
+    bolt sets (Secure: a browser sends it back to a local http bridge, httpx would not)."""
+    answer = httpx.get(f"{bridge.url}/slack/install", params={"state": state})
+    cookie = answer.headers.get("set-cookie", "").split(";")[0]
+    return answer, {"Cookie": cookie} if cookie else {}
+
+
+def finish_install(bridge: Bridge, cookie: dict[str, str], **params: str) -> httpx.Response:
+    return httpx.get(f"{bridge.url}/slack/oauth_redirect", params=params, headers=cookie)
+
+
 def manifest_scopes() -> set[str]:
     manifest = yaml.safe_load(Path(ROOT, "slack-app-manifest.yaml").read_text())
     return set(manifest["oauth_config"]["scopes"]["bot"])
@@ -40,8 +53,9 @@ def test_install_sends_the_installer_to_slack_with_the_state(
 ) -> None:
     world = make_world(proxy, "Installer")
     state = install_state(proxy, world.id)
-    answer = httpx.get(f"{bridge.url}/slack/install", params={"state": state})
+    answer, cookie = start_install(bridge, state)
     assert answer.status_code == 302
+    assert cookie["Cookie"] == f"slack-app-oauth-state={state}"
     location = urlsplit(answer.headers["location"])
     assert f"{location.scheme}://{location.netloc}{location.path}" == AUTHORIZE_URL
     query = {name: values[0] for name, values in parse_qs(location.query).items()}
@@ -71,9 +85,8 @@ def test_oauth_redirect_connects_the_workspace_once_and_it_answers(
         oauth_client_id=CLIENT_ID,
         oauth_client_secret=CLIENT_SECRET,
     )
-    done = httpx.get(
-        f"{bridge.url}/slack/oauth_redirect", params={"code": "code-1", "state": state}
-    )
+    _, cookie = start_install(bridge, state)
+    done = finish_install(bridge, cookie, code="code-1", state=state)
     assert done.status_code == 200, done.text
     assert "Installed Co" in done.text
     (access,) = fake_slack.calls("oauth.v2.access")
@@ -87,9 +100,7 @@ def test_oauth_redirect_connects_the_workspace_once_and_it_answers(
         (team_id, "Installed Co", f"UBOT{team_id}")
     ]
 
-    again = httpx.get(
-        f"{bridge.url}/slack/oauth_redirect", params={"code": "code-1", "state": state}
-    )
+    again = finish_install(bridge, cookie, code="code-1", state=state)
     assert again.status_code == 400
     assert len(fake_slack.calls("oauth.v2.access")) == 1
 
@@ -127,36 +138,25 @@ def test_an_install_in_an_enterprise_grid_workspace_connects_that_workspace(
             }
         }
     )
-    done = httpx.get(
-        f"{bridge.url}/slack/oauth_redirect", params={"code": "code-g", "state": state}
-    )
+    _, cookie = start_install(bridge, state)
+    done = finish_install(bridge, cookie, code="code-g", state=state)
     assert done.status_code == 200, done.text
     with proxy.admin() as admin:
         listed = admin.get(f"/admin/tenants/{world.id}/slack-connections").json()["items"]
     assert [c["workspace_id"] for c in listed] == [team_id]
 
 
-def test_an_org_wide_install_is_refused_and_nothing_is_stored(
+def test_a_redirect_from_another_browser_is_refused_and_nothing_is_stored(
     bridge: Bridge, proxy: ProxyServer, fake_slack: SlackFake
 ) -> None:
-    """Slack answers an org-wide install with `team: null`: there is no workspace to connect."""
-    world = make_world(proxy, "Orgwide")
+    """Bolt's state cookie: the browser that opened the install link must finish it."""
+    world = make_world(proxy, "Hijacked")
     state = install_state(proxy, world.id)
-    fake_slack.configure(
-        oauth_codes={
-            "code-o": {
-                "enterprise": {"id": slack_id("E"), "name": "Starship"},
-                "is_enterprise_install": True,
-            }
-        }
-    )
-    done = httpx.get(
-        f"{bridge.url}/slack/oauth_redirect", params={"code": "code-o", "state": state}
-    )
-    assert done.status_code == 400
-    assert "one workspace at a time" in done.text
-    (access,) = fake_slack.calls("oauth.v2.access")
-    assert access.response["team"] is None
+    start_install(bridge, state)
+    fake_slack.configure(oauth_codes={"code-x": slack_id("T")})
+    stolen = finish_install(bridge, {}, code="code-x", state=state)
+    assert stolen.status_code == 400
+    assert "expired" in stolen.text
+    assert fake_slack.calls("oauth.v2.access") == []
     with proxy.admin() as admin:
-        listed = admin.get(f"/admin/tenants/{world.id}/slack-connections").json()["items"]
-    assert listed == []
+        assert admin.get(f"/admin/tenants/{world.id}/slack-connections").json()["items"] == []

@@ -348,6 +348,8 @@ def test_streaming_edits_the_placeholder_about_once_a_second(
     assert edits[-1][1] == "one two three four five six seven eight nine ten"
     progress = edits[1:-1]
     assert progress, "the answer was shown only once it was complete"
+    # The first word shows as soon as it comes, not a second later.
+    assert progress[0][1].strip() == "one"
     assert all(edits[-1][1].startswith(text.strip()) for _, text in progress)
     gaps = [later[0] - earlier[0] for earlier, later in zip(progress, progress[1:], strict=False)]
     assert all(gap >= 0.9 for gap in gaps), gaps
@@ -414,4 +416,5 @@ def test_a_signed_event_with_an_impossible_channel_is_dropped_by_the_worker(
     answer, event_id = bridge.deliver(acme.team_id, event)
     assert answer.status_code == 200
     assert bridge.wait_job(event_id) == "malformed"
-    assert fake_slack.calls() == []
+    # The only call: the proxy's auth.test when the connection was made.
+    assert [call.method for call in fake_slack.calls()] in ([], ["auth.test"])

@@ -8,12 +8,13 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from bridge.gateway import Answer
-from bridge.jobs import slack_client
+from bridge.actions import feedback_block
+from bridge.clients import Clients
 from bridge.settings import Settings
 from bridge.streaming import (
     MODE_PLACEHOLDER,
     MODE_STREAM,
+    Answer,
     Place,
     StreamReply,
     ThreadReply,
@@ -40,10 +41,17 @@ async def redis(services: Services) -> AsyncIterator[Redis]:
 
 
 @pytest.fixture
-def place(fake_slack: SlackFake) -> Place:
+async def clients(fake_slack: SlackFake, services: Services) -> AsyncIterator[Clients]:
     fake_slack.install_workspace("T0STREAM", TOKEN)
     fake_slack.share_channel(CHANNEL, "T0STREAM")
-    return Place(slack_client(Settings(slack_api_url=fake_slack.api_url), TOKEN), CHANNEL, THREAD)
+    opened = Clients.open(Settings(slack_api_url=fake_slack.api_url, redis_url=services.redis_url))
+    yield opened
+    await opened.aclose()
+
+
+@pytest.fixture
+async def place(clients: Clients) -> Place:
+    return Place(clients.slack(TOKEN), CHANNEL, THREAD)
 
 
 @pytest.fixture
@@ -163,3 +171,40 @@ async def test_a_workspace_that_cannot_stream_gets_the_placeholder_for_a_while(
     assert [c.params["text"] for c in fake_slack.calls("chat.postMessage")] == [THINKING_TEXT] * 2
     # The placeholder path speaks mrkdwn.
     assert shown(fake_slack) == ["*Hi* &lt;@U0BOSS&gt;"] * 2
+
+
+AGENT = uuid.UUID("00000000-0000-4000-8000-000000000001")
+
+
+async def test_a_models_answer_ends_with_the_feedback_control_a_canned_text_without(
+    clients: Clients, fake_slack: SlackFake, redis: Redis, off_key: str
+) -> None:
+    rated = Place(clients.slack(TOKEN), CHANNEL, THREAD, feedback_block(AGENT))
+    streamed = await start(rated, redis, off_key)
+    (part,) = streamed.parts(Answer("All good here.", from_model=True))
+    await streamed.finish(part)
+    (stop,) = fake_slack.calls("chat.stopStream")
+    assert stop.ok, stop.response
+    (control,) = stop.params["blocks"] if isinstance(stop.params["blocks"], list) else []
+    assert [e["action_id"] for e in control["elements"]] == ["feedback:up", "feedback:down"]
+    assert {e["value"] for e in control["elements"]} == {str(AGENT)}
+
+    await redis.set(off_key, "unknown_method")
+    placeholder = await open_in_thread(rated, redis, off_key)
+    (part,) = placeholder.parts(Answer("Also **fine**.", from_model=True))
+    await placeholder.finish(part)
+    (update,) = fake_slack.calls("chat.update")
+    assert update.ok, update.response
+    message = fake_slack.message(CHANNEL, placeholder.ts)
+    assert message is not None
+    assert message.blocks is not None
+    assert [b["type"] for b in message.blocks] == ["section", "actions"]
+    assert message.blocks[0]["text"]["text"] == "Also *fine*."
+
+    apology = await open_in_thread(rated, redis, off_key)
+    (part,) = apology.parts(Answer(APOLOGY_TEXT, from_model=False))
+    await apology.finish(part)
+    message = fake_slack.message(CHANNEL, apology.ts)
+    assert message is not None
+    assert message.blocks is None
+    assert message.text == APOLOGY_TEXT

@@ -60,7 +60,9 @@ def test_a_mention_is_streamed_natively_with_paced_appends(
     appends = fake_slack.calls("chat.appendStream")
     assert appends, "the answer was shown only once it was complete"
     assert {a.params["ts"] for a in appends} == {ts}
-    # Deltas are batched: at most one append a second, each adding whole words.
+    # The first word shows as soon as it comes (0.35 s before the second), not a second later.
+    assert appends[0].params["markdown_text"] == "one "
+    # Then deltas are batched: at most one append a second, each adding whole words.
     gaps = [later.time - earlier.time for earlier, later in zip(appends, appends[1:], strict=False)]
     assert all(gap >= 0.9 for gap in gaps), gaps
     assert len(appends) <= 5
@@ -321,7 +323,12 @@ def test_a_long_streamed_answer_is_split_into_thread_replies(
     # The stream holds the first part; the rest are new Markdown replies in the thread.
     assert stream_calls(fake_slack)["chat.startStream"] == 1
     posts = fake_slack.calls("chat.postMessage")
-    assert [p.params["markdown_text"] for p in posts] == shown[1:]
+    # The last part carries the feedback control: Markdown as a block, `text` its fallback.
+    assert [p.params["markdown_text"] for p in posts[:-1]] == shown[1:-1]
+    blocks = posts[-1].params["blocks"]
+    assert posts[-1].params["text"] == shown[-1]
+    assert [b["type"] for b in blocks] == ["markdown", "actions"]
+    assert blocks[0]["text"] == shown[-1]
 
 
 def test_a_worker_killed_mid_stream_reruns_into_exactly_one_reply(

@@ -8,7 +8,6 @@ from typing import Any
 import httpx
 import pytest
 
-from bridge.settings import Settings
 from policies.redis_keys import event_dedupe_key
 from tests.bridge.conftest import SIGNING_SECRET, Bridge, Connected, sign, slack_id
 from tests.bridge.events import mention, message
@@ -16,9 +15,6 @@ from tests.fakes.slack import SlackFake
 from tests.processes import Process, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
-
-# How long the web process remembers a workspace (the suite's bridges keep the default).
-AUTHORIZE_MEMORY_SECONDS = float(Settings.model_fields["bridge_authorize_cache_seconds"].default)
 
 
 def callback(team_id: str, event: dict[str, Any], event_id: str) -> bytes:
@@ -151,7 +147,8 @@ def test_a_thousand_malformed_bodies_never_get_a_5xx(bridge: Bridge, fake_slack:
             status = client.post("/slack/events", content=body, headers=headers).status_code
             assert status < 500, (index, body[:200])
             statuses[status] = statuses.get(status, 0) + 1
-    assert statuses.get(401, 0) >= 500  # every unsigned one
+    # Unsigned: 401 from bolt, or 400 before bolt where the body is one it would 500 on.
+    assert statuses.get(401, 0) > 100
     assert statuses.get(400, 0) > 100
     assert fake_slack.calls() == []
 
@@ -248,34 +245,33 @@ def test_redis_down_answers_5xx_so_slack_retries(
 def test_a_workspace_disconnected_in_the_portal_is_never_answered_again(
     bridge: Bridge, acme: Connected, fake_slack: SlackFake
 ) -> None:
-    """The web process remembers workspaces for a few seconds (no Redis read per ack): an
-    event it accepts in that window after a disconnect is still dropped by the worker, and
-    once the window has passed the web process drops it itself."""
+    """The proxy's change signal empties every bridge process's cache at once: no waiting
+    for a cache to lapse. An event the web process accepted just before the signal reached
+    it is dropped by the worker."""
     channel = slack_id("C")
     first = mention(fake_slack, acme, channel, "before")
     answer, event_id = bridge.deliver(acme.team_id, first)
     assert answer.status_code == 200
     assert bridge.wait_job(event_id) == "answered"
 
-    # Let that memory lapse, then renew it with an event that is authorized but not enqueued.
-    time.sleep(AUTHORIZE_MEMORY_SECONDS + 0.2)
-    reaction = {"type": "reaction_added", "user": "U0USER", "reaction": "eyes", "event_ts": "1.2"}
-    assert bridge.deliver(acme.team_id, reaction)[0].status_code == 200
     with bridge.proxy.admin() as admin:
         gone = admin.delete(
             f"/admin/tenants/{acme.tenant_id}/slack-connections/{acme.connection['id']}"
         )
         assert gone.status_code == 204, gone.text
-    within = mention(fake_slack, acme, channel, "right after")
-    answer, event_id = bridge.deliver(acme.team_id, within)
-    assert answer.status_code == 200
-    assert bridge.wait_job(event_id) == "no_workspace"
-
-    time.sleep(AUTHORIZE_MEMORY_SECONDS + 0.2)
-    later = mention(fake_slack, acme, channel, "later")
-    answer, event_id = bridge.deliver(acme.team_id, later)
-    assert answer.status_code == 200
-    assert bridge.job(event_id) is None
+    deadline = time.monotonic() + 2
+    accepted_after: list[str] = []
+    threads = []
+    while True:
+        later = mention(fake_slack, acme, channel, "after")
+        threads.append(later["ts"])
+        answer, event_id = bridge.deliver(acme.team_id, later)
+        assert answer.status_code == 200
+        if bridge.job(event_id) is None:
+            break
+        accepted_after.append(event_id)
+        assert time.monotonic() < deadline, "the web process kept the disconnected workspace"
+    for event_id in accepted_after:
+        assert bridge.wait_job(event_id) == "no_workspace"
     time.sleep(0.5)
-    assert fake_slack.thread_view(channel, within["ts"]) == []
-    assert fake_slack.thread_view(channel, later["ts"]) == []
+    assert [fake_slack.thread_view(channel, ts) for ts in threads] == [[] for _ in threads]

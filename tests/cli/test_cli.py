@@ -14,6 +14,7 @@ import httpx
 import openai
 import pytest
 
+from cli.simulate import SIMULATED_BOT, simulated_team
 from proxy.core.db.engine import Database
 from proxy.gateway.config import LOCAL_MODEL_ALIAS
 from tests.bridge.conftest import SIGNING_SECRET
@@ -62,17 +63,29 @@ def test_tenant_create_then_list_and_suspend(konstruct: Konstruct) -> None:
     tenant = json.loads(made.stdout)
     assert (tenant["slug"], tenant["name"], tenant["status"]) == (slug, "CLI Corp", "active")
 
-    # An 80-column terminal: the row is one line, with the id's first 8 characters.
-    listed = konstruct("tenant", "list", "--query", slug, COLUMNS="80")
+    # The list is paged (25 a page) and the suite makes many tenants: an operator finds
+    # one by searching. A 100-column terminal holds the row on one line, with the id's
+    # first 8 characters.
+    listed = konstruct("tenant", "list", "--query", slug, COLUMNS="100")
     assert listed.exit_code == 0, listed.output
-    [row] = table_rows(listed.stdout)
+    assert "Tenants 1-1 of 1" in listed.stdout
+    rows = table_rows(listed.stdout)
+    assert len(rows) == 1, listed.stdout
+    [row] = rows
     assert slug in row
     assert "CLI Corp" in row
     assert "active" in row
     assert f" {tenant['id'][:8]} " in row
     assert tenant["id"] not in listed.stdout
-    every = json.loads(konstruct("tenant", "list", "--json").stdout)
-    assert tenant["id"] in [t["id"] for t in every]
+    # On an 80-column terminal the other columns fold, but the short id a command takes
+    # back stays whole on one line.
+    narrow = konstruct("tenant", "list", "--query", slug, COLUMNS="80")
+    assert narrow.exit_code == 0, narrow.output
+    assert any(f" {tenant['id'][:8]} " in line for line in table_rows(narrow.stdout))
+    # The newest first, as an operator looks for the tenant just made.
+    newest = konstruct("tenant", "list", "--sort", "created_at", "--desc", "--json")
+    assert newest.exit_code == 0, newest.output
+    assert tenant["id"] in [t["id"] for t in json.loads(newest.stdout)]
 
     # The short id as shown is what a command takes.
     suspended = konstruct("tenant", "suspend", tenant["id"][:8])
@@ -258,8 +271,21 @@ def test_slack_simulate_prints_what_the_agent_posts_in_the_thread(
     proxy: ProxyServer,
     simulated_slack: SimulatedSlack,
     providers: list[Any],
+    fake_slack_session: SlackFake,
 ) -> None:
     world = make_world(proxy, "Simco")
+    # The suite's proxy checks new connections' tokens with auth.test at the suite's fake
+    # Slack, not at the port `slack simulate` serves (with `make up` both read one .env):
+    # the workspace is connected first, with a token that fake issued, and simulate uses it.
+    team = simulated_team(world.id)
+    token = f"xoxb-simco-{uuid.uuid4().hex}"
+    fake_slack_session.install_workspace(team, token, bot_user_id=SIMULATED_BOT)
+    with proxy.admin() as admin:
+        made = admin.post(
+            f"/admin/tenants/{world.id}/slack-connections",
+            json={"workspace_id": team, "bot_token": token, "bot_user_id": SIMULATED_BOT},
+        )
+        assert made.status_code == 201, made.text
     slack_env = {
         "KONSTRUCT_BRIDGE_URL": simulated_slack.bridge.url,
         "SLACK_API_URL": simulated_slack.api_url,
@@ -304,15 +330,34 @@ def test_slack_simulate_says_how_to_point_the_bridge_at_it(konstruct: Konstruct)
 
 
 def test_slack_connect_prints_the_install_link_or_connects_by_hand(
-    konstruct: Konstruct, proxy: ProxyServer
+    konstruct: Konstruct, proxy: ProxyServer, fake_slack_session: SlackFake
 ) -> None:
     world = make_world(proxy, "Connecto")
     link = konstruct("slack", "connect", "--tenant", world.slug, "--json")
     assert link.exit_code == 0, link.output
     assert "/slack/install?state=" in json.loads(link.stdout)["url"]
 
-    token = f"xoxb-connecto-{uuid.uuid4().hex}"
+    # The proxy checks a typed-in token with auth.test: one Slack never issued is refused
+    # in words, and nothing is connected.
     team = f"TCLI{uuid.uuid4().hex[:8].upper()}"
+    made_up = f"xoxb-made-up-{uuid.uuid4().hex}"
+    refused = konstruct(
+        "slack", "connect", "-t", world.slug, "--workspace-id", team,
+        "--bot-user-id", "UCLIBOT", "--agent", world.agent["slug"], "--json",
+        input=f"{made_up}\n",
+    )  # fmt: skip
+    assert refused.exit_code == 1, refused.output
+    assert "Slack refused this bot token (invalid_auth)" in refused.stderr
+    assert made_up not in refused.output
+    assert [c.token for c in fake_slack_session.calls("auth.test")][-1] == made_up
+    with proxy.admin() as admin:
+        listed = admin.get(f"/admin/tenants/{world.id}/slack-connections")
+    assert listed.status_code == 200, listed.text
+    assert listed.json()["items"] == []
+
+    # A token the (fake) Slack issued for the workspace connects it.
+    token = f"xoxb-connecto-{uuid.uuid4().hex}"
+    fake_slack_session.install_workspace(team, token, bot_user_id="UCLIBOT")
     made = konstruct(
         "slack", "connect", "-t", world.slug, "--workspace-id", team,
         "--bot-user-id", "UCLIBOT", "--agent", world.agent["slug"], "--json",

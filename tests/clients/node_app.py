@@ -1,5 +1,6 @@
 """The Vercel AI SDK client (tests/clients/node) for tests: installed once, run as an app."""
 
+import fcntl
 import hashlib
 import json
 import os
@@ -22,16 +23,20 @@ def node_client() -> Path:
     lock = CLIENT / "package-lock.json"
     stamp = CLIENT / "node_modules" / ".konstruct-installed"
     digest = hashlib.sha256(lock.read_bytes()).hexdigest()
-    if not stamp.exists() or stamp.read_text() != digest:
-        installed = subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=CLIENT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert installed.returncode == 0, installed.stderr[-4000:]
-        stamp.write_text(digest)  # written last: an interrupted install is installed again
+    # Parallel workers (tests/workers.py) share the folder: one installs, the others wait.
+    (ROOT / ".run").mkdir(exist_ok=True)
+    with (ROOT / ".run" / "node-client.lock").open("a") as guard:
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        if not stamp.exists() or stamp.read_text() != digest:
+            installed = subprocess.run(
+                ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                cwd=CLIENT,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            assert installed.returncode == 0, installed.stderr[-4000:]
+            stamp.write_text(digest)  # written last: an interrupted install is installed again
     return CLIENT / "client.mjs"
 
 

@@ -1,9 +1,9 @@
 """deploy/docker-compose.yml as Debian's docker-compose reads it: replicas behind the load
-balancer, settings under .env.example's names from the env file, healthchecks."""
+balancer, settings under .env.example's names from the env file, healthchecks (TLS:
+test_compose_tls.py)."""
 
 import re
 import shutil
-import subprocess
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -11,13 +11,18 @@ from typing import Any
 import pytest
 import yaml
 
-from scripts.ensure_docker_compose import ensure
-from tests.deploy.conftest import CLI_ONLY, DEPLOY, LB_TLS, example_settings, is_secret, runnable
+from tests.deploy.conftest import (
+    CLI_ONLY,
+    COMPOSE,
+    COMPOSE_REDIS_URL,
+    DEPLOY,
+    MASTER_KEY_MARK,
+    is_secret,
+    runnable,
+)
 
 pytestmark = pytest.mark.unit
 
-COMPOSE = DEPLOY / "docker-compose.yml"
-MASTER_KEY_MARK = "sk-master-key-from-the-env-file"
 # Addresses inside the compose network, set by the compose file itself (documented there).
 TOPOLOGY = {
     "DATABASE_URL",
@@ -28,36 +33,12 @@ TOPOLOGY = {
     "PROXY_PORT",
     "BRIDGE_HOST",
     "BRIDGE_PORT",
+    # Each server's certificate and the CA, where the certs service put them.
+    "KONSTRUCT_TLS_CERT_FILE",
+    "KONSTRUCT_TLS_KEY_FILE",
+    "KONSTRUCT_TLS_CA_FILE",
+    "NODE_EXTRA_CA_CERTS",
 }
-
-
-@pytest.fixture(scope="session")
-def docker_compose() -> str:
-    """docker-compose, installed when missing; a clear failure (never a skip) otherwise."""
-    try:
-        return ensure()
-    except SystemExit as exc:
-        pytest.fail(f"docker-compose is needed to check deploy/docker-compose.yml: {exc}")
-
-
-@pytest.fixture(scope="session")
-def rendered(docker_compose: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """`docker-compose config` with an env file made from .env.example (one value changed, to
-    see that values really come from the file)."""
-    settings = {**example_settings(), "KONSTRUCT_MASTER_KEY": MASTER_KEY_MARK}
-    env_file = tmp_path_factory.mktemp("compose") / "env"
-    env_file.write_text("".join(f"{name}={value}\n" for name, value in settings.items()))
-    result = subprocess.run(
-        [docker_compose, "--env-file", str(env_file), "-f", str(COMPOSE), "config"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    # An unset variable is only a warning to docker-compose: here it is a failure.
-    assert "is not set" not in result.stderr, result.stderr
-    config: dict[str, Any] = yaml.safe_load(result.stdout)
-    return config
 
 
 def services(rendered: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -87,7 +68,7 @@ def nginx_upstreams() -> dict[str, list[str]]:
         name: re.findall(r"server\s+([\w.-]+:\d+)", body)
         for name, body in re.findall(r"upstream\s+(\w+)\s*\{(.*?)\}", text, re.S)
     }
-    routes = re.findall(r"listen\s+(\d+);.*?proxy_pass\s+http://(\w+);", text, re.S)
+    routes = re.findall(r"listen\s+(\d+) ssl;.*?proxy_pass\s+https://(\w+);", text, re.S)
     return {port: upstreams[name] for port, name in routes}
 
 
@@ -102,18 +83,18 @@ def test_two_proxies_and_two_bridge_webs_sit_behind_the_load_balancer(
     routes = nginx_upstreams()
     assert sorted(routes["4000"]) == [f"{n}:{env(all_services[n])['PROXY_PORT']}" for n in proxies]
     assert sorted(routes["3001"]) == [f"{n}:{env(all_services[n])['BRIDGE_PORT']}" for n in webs]
-    assert routes["3000"] == ["portal:3000"]
+    assert routes["3000"] == ["portal:3443"]  # portal-tls, in the portal's network namespace
     lb = all_services["lb"]
     assert lb["image"].startswith("nginx:")
     assert any(v.endswith(":/etc/nginx/nginx.conf:ro") for v in lb["volumes"])
-    assert set(lb["depends_on"]) >= {*proxies, *webs, "portal"}
+    assert set(lb["depends_on"]) >= {*proxies, *webs, "portal-tls"}
     published = {str(p["published"]) for p in lb["ports"]}
     assert published == {"4000", "3001", "3000"}
     # Nothing reaches a replica except through the load balancer.
     assert all("ports" not in all_services[n] for n in [*proxies, *webs])
     # The bridge and the portal reach the proxies through it as well.
     for name in [*webs, "worker", "portal"]:
-        assert env(all_services[name])["KONSTRUCT_PROXY_URL"] == "http://lb:4000", name
+        assert env(all_services[name])["KONSTRUCT_PROXY_URL"] == "https://lb:4000", name
 
 
 def test_workers_scale_and_share_one_postgres_and_redis(rendered: dict[str, Any]) -> None:
@@ -128,9 +109,9 @@ def test_workers_scale_and_share_one_postgres_and_redis(rendered: dict[str, Any]
     assert "--appendfsync always" in command  # what KONSTRUCT_ENV=production requires
     assert "--maxmemory-policy noeviction" in command
     redis_urls = {env(s)["REDIS_URL"] for s in ours(rendered).values() if "REDIS_URL" in env(s)}
-    assert redis_urls == {"redis://redis:6379/0"}
+    assert redis_urls == {COMPOSE_REDIS_URL}
     db_hosts = {
-        env(s)["DATABASE_URL"].split("@")[1]
+        env(s)["DATABASE_URL"].split("@")[1].split("?")[0]
         for s in ours(rendered).values()
         if "DATABASE_URL" in env(s)
     }
@@ -161,7 +142,7 @@ def test_every_setting_has_an_env_example_name_and_comes_from_the_env_file(
     assert env(services(rendered)["migrate"])["KONSTRUCT_MASTER_KEY"] == MASTER_KEY_MARK
     interpolated = set(re.findall(r"\$\{([A-Z0-9_]+)", COMPOSE.read_text()))
     assert interpolated <= example_names
-    missing = example_names - interpolated - TOPOLOGY - CLI_ONLY - LB_TLS
+    missing = example_names - interpolated - TOPOLOGY - CLI_ONLY
     assert not missing, (
         f"{sorted(missing)} are in .env.example but not passed to any service: "
         "add them to deploy/docker-compose.yml (and deploy/k8s/)"
@@ -176,7 +157,7 @@ def test_secrets_are_never_written_in_the_compose_file(example_names: set[str]) 
     for name, service in raw["services"].items():
         for key, value in (service.get("environment") or {}).items():
             # Compose's own Redis is reachable only inside its network and has no password.
-            if is_secret(key) and str(value) != "redis://redis:6379/0":
+            if is_secret(key) and str(value) != COMPOSE_REDIS_URL:
                 checked += 1
                 assert "${" in str(value), f"{name}: {key} has a committed value"
     assert checked >= 10
@@ -185,17 +166,24 @@ def test_secrets_are_never_written_in_the_compose_file(example_names: set[str]) 
 
 def test_every_long_running_service_has_a_healthcheck(rendered: dict[str, Any]) -> None:
     all_services = services(rendered)
-    http_ports = {"proxy-1": 4000, "proxy-2": 4000, "bridge-web-1": 3001, "bridge-web-2": 3001}
-    http_ports |= {"portal": 3000, "lb": 4000}
-    for name, port in http_ports.items():
+    https_ports = {"proxy-1": 4000, "proxy-2": 4000, "bridge-web-1": 3001, "bridge-web-2": 3001}
+    for name, port in https_ports.items():
         test = " ".join(all_services[name]["healthcheck"]["test"])
-        assert f"127.0.0.1:{port}/healthz" in test, (name, test)
+        assert f"https://127.0.0.1:{port}/healthz" in test, (name, test)
+        assert "/etc/konstruct/tls/ca.crt" in test, (name, test)  # the certificate checked
+    # Next on its own loopback; nginx's loopback health listeners ask through their TLS ports.
+    for name, url in {
+        "portal": "http://127.0.0.1:3000/healthz",
+        "portal-tls": "http://127.0.0.1:8080/healthz",
+        "lb": "http://127.0.0.1:8080/healthz",
+    }.items():
+        assert url in " ".join(all_services[name]["healthcheck"]["test"]), name
     for name in ("postgres", "redis"):
         assert all_services[name]["healthcheck"]["test"], name
     # The worker serves no HTTP and migrate exits (see deploy/k8s/base/worker.yaml for why);
     # a local model shows its health through its proxy's answers.
     without = {n for n, s in all_services.items() if "healthcheck" not in s}
-    assert without == {"worker", "migrate", "local-model-1", "local-model-2"}
+    assert without == {"certs", "worker", "migrate", "local-model-1", "local-model-2"}
 
 
 def test_each_proxy_has_its_local_model_on_its_own_localhost(rendered: dict[str, Any]) -> None:

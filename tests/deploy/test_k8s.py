@@ -2,7 +2,6 @@
 resources, settings under .env.example's names, secrets only by reference, autoscalers,
 Services and Ingress that point at what exists, one image per component."""
 
-import shutil
 import subprocess
 from collections.abc import Iterator
 from typing import Any
@@ -10,40 +9,16 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.deploy.conftest import CLI_ONLY, DEPLOY, LB_TLS, is_secret, runnable
+from tests.deploy.conftest import CLI_ONLY, K8S, is_secret, runnable
 
 pytestmark = pytest.mark.unit
 
-K8S = DEPLOY / "k8s"
-LAYOUTS = ["base", "overlays/production"]
 SECRET_NAME = "konstruct-secrets"
-# Deployment → (its main container's port, the setting that must agree with it).
-HTTP = {"proxy": (4000, "PROXY_PORT"), "bridge-web": (3001, "BRIDGE_PORT"), "portal": (3000, None)}
+# Deployment → (the port its Service reaches, the setting that must agree with it). The
+# portal's is its TLS container's (Next itself listens on the pod's loopback).
+HTTP = {"proxy": (4000, "PROXY_PORT"), "bridge-web": (3001, "BRIDGE_PORT"), "portal": (3443, None)}
 # Only deploy/docker-compose.yml's own Postgres reads it; here the operator's database is used.
 COMPOSE_ONLY = {"POSTGRES_PASSWORD"}
-
-
-@pytest.fixture(scope="session")
-def kubectl() -> str:
-    found = shutil.which("kubectl")
-    if found is None:
-        pytest.fail("kubectl is needed to render deploy/k8s (`kubectl kustomize`): install it")
-    return found
-
-
-@pytest.fixture(scope="session", params=LAYOUTS)
-def docs(request: pytest.FixtureRequest, kubectl: str) -> list[dict[str, Any]]:
-    result = subprocess.run(
-        [kubectl, "kustomize", str(K8S / request.param)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    rendered = [d for d in yaml.safe_load_all(result.stdout) if d]
-    assert len(rendered) >= 10
-    return rendered
 
 
 def of_kind(docs: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
@@ -95,9 +70,9 @@ def test_the_four_components_and_the_migrate_job_are_deployed(docs: list[dict[st
 
 
 def test_http_components_are_probed_on_healthz_at_their_port(docs: list[dict[str, Any]]) -> None:
-    settings = next(iter(of_kind(docs, "ConfigMap").values()))["data"]
+    settings = settings_of(docs)
     for name, (port, setting) in HTTP.items():
-        container = of_kind(docs, "Deployment")[name]["spec"]["template"]["spec"]["containers"][0]
+        container = serving(of_kind(docs, "Deployment")[name])
         ports = {p["name"]: p["containerPort"] for p in container["ports"]}
         if setting is not None:
             assert int(settings[setting]) == port, setting
@@ -105,6 +80,7 @@ def test_http_components_are_probed_on_healthz_at_their_port(docs: list[dict[str
             get = container[probe]["httpGet"]
             assert get["path"] == "/healthz", (name, probe)
             assert ports.get(get["port"], get["port"]) == port, (name, probe)
+            assert get["scheme"] == "HTTPS", (name, probe)  # the kubelet speaks TLS to it too
         # Liveness gives up later than readiness: an outage takes pods out, not down.
         live, ready = container["livenessProbe"], container["readinessProbe"]
         assert live.get("failureThreshold", 3) * live.get("periodSeconds", 10) > ready.get(
@@ -113,6 +89,24 @@ def test_http_components_are_probed_on_healthz_at_their_port(docs: list[dict[str
     worker = of_kind(docs, "Deployment")["worker"]["spec"]["template"]["spec"]["containers"][0]
     # No HTTP on a worker; deploy/k8s/base/worker.yaml says why it has no probe at all.
     assert not {"readinessProbe", "livenessProbe", "startupProbe"} & set(worker)
+
+
+def settings_of(docs: list[dict[str, Any]]) -> dict[str, str]:
+    found: dict[str, str] = of_kind(docs, "ConfigMap")[settings_name(docs)]["data"]
+    return found
+
+
+def settings_name(docs: list[dict[str, Any]]) -> str:
+    return next(n for n in of_kind(docs, "ConfigMap") if n.startswith("konstruct-settings"))
+
+
+def serving(deployment: dict[str, Any]) -> dict[str, Any]:
+    """The container of a Deployment that has ports (the one its Service reaches)."""
+    with_ports: list[dict[str, Any]] = [
+        c for c in deployment["spec"]["template"]["spec"]["containers"] if "ports" in c
+    ]
+    (container,) = with_ports
+    return container
 
 
 def test_every_container_has_resources(docs: list[dict[str, Any]]) -> None:
@@ -128,6 +122,8 @@ def test_settings_use_env_example_names_and_secrets_come_only_from_the_secret(
     assert not of_kind(docs, "Secret"), "no Secret is committed: the operator creates it"
     config_maps = of_kind(docs, "ConfigMap")
     for name, config_map in config_maps.items():
+        if name.startswith("portal-tls-conf"):
+            continue  # a file (nginx's config), not settings
         keys = set(config_map["data"])
         assert keys <= example_names, (name, sorted(keys - example_names))
         assert not {k for k in keys if is_secret(k)}, name
@@ -146,7 +142,7 @@ def test_settings_use_env_example_names_and_secrets_come_only_from_the_secret(
         for source in container.get("envFrom", []):
             assert set(source) == {"configMapRef"}, name  # a whole Secret would hide its keys
             assert source["configMapRef"]["name"] in config_maps, name
-    missing = example_names - provided - COMPOSE_ONLY - CLI_ONLY - LB_TLS
+    missing = example_names - provided - COMPOSE_ONLY - CLI_ONLY
     assert not missing, f"{sorted(missing)} are in .env.example but not set in deploy/k8s"
 
 
@@ -215,6 +211,9 @@ def test_images_are_consistent(docs: list[dict[str, Any]]) -> None:
     images = {name: c["image"] for name, c in containers(docs)}
     portal = {i for n, i in images.items() if n.startswith("Deployment/portal/")}
     python = {i for n, i in images.items() if not n.startswith("Deployment/portal/")}
+    # The portal's TLS container is nginx, unprivileged, pinned to a minor release.
+    assert images.pop("Deployment/portal/tls") == "nginxinc/nginx-unprivileged:1.27-alpine"
+    portal = {i for n, i in images.items() if n.startswith("Deployment/portal/")}
     assert len(portal) == 1
     assert len(python) == 1, python  # proxy, local model, bridge, worker and migrate: one image
     assert portal != python

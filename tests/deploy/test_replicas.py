@@ -33,7 +33,7 @@ def second_proxy(proxy: ProxyServer, proxy_env: dict[str, str]) -> Iterator[Prox
     env = {**proxy_env, "PROXY_PORT": str(port), "PROXY_WORKERS": "1"}
     process = Process("proxy-replica", "proxy.serve", env, f"{url}/healthz").start()
     try:
-        yield ProxyServer(url, proxy.master_key, proxy.bridge_key, process)
+        yield ProxyServer(url, proxy.master_key, proxy.bridge_key, process, proxy.slack)
     finally:
         process.stop()
 

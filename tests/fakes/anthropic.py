@@ -58,6 +58,35 @@ def anthropic_error_body(status: int, message: str | None = None) -> dict[str, A
     }
 
 
+def _blocks(message: Any, kind: str) -> list[dict[str, Any]]:
+    content = message.get("content") if isinstance(message, dict) else None
+    if not isinstance(content, list):
+        return []
+    return [b for b in content if isinstance(b, dict) and b.get("type") == kind]
+
+
+def tool_blocks_error(messages: list[Any]) -> str | None:
+    """Anthropic's 400 message for `tool_result` blocks that answer no `tool_use` of the
+    previous message, or `tool_use` blocks the next message does not answer."""
+    for index, message in enumerate(messages):
+        asked = {b.get("id") for b in _blocks(messages[index - 1], "tool_use")} if index else set()
+        answered = [b.get("tool_use_id") for b in _blocks(message, "tool_result")]
+        stray = [i for i in answered if i not in asked]
+        if stray:
+            return (
+                f"messages.{index}.content.0: unexpected `tool_use_id` found in `tool_result` "
+                f"blocks: {stray[0]}. Each `tool_result` block must have a corresponding "
+                "`tool_use` block in the previous message."
+            )
+        if asked - set(answered):
+            return (
+                f"messages.{index - 1}: `tool_use` ids were found without `tool_result` blocks "
+                f"immediately after: {sorted(asked - set(answered))[0]}. Each `tool_use` block "
+                "must have a corresponding `tool_result` block in the next message."
+            )
+    return None
+
+
 class AnthropicFake(LLMFakeServer):
     """Anthropic Messages API server."""
 
@@ -98,7 +127,8 @@ class AnthropicFake(LLMFakeServer):
                         f"messages.{index}.content.{block_index}.text: "
                         "text content blocks must be non-empty",
                     )
-        return None
+        problem = tool_blocks_error(body.get("messages") or [])
+        return self.error_response(400, problem) if problem else None
 
     def unknown_model_response(self, model: str) -> Response:
         return self.error_response(404, f"model: {model}")
@@ -147,7 +177,14 @@ class AnthropicFake(LLMFakeServer):
     def _message(self, rec: Recorded) -> Response:
         body: dict[str, Any] = rec.json
         model = str(body.get("model") or "claude-fake")
-        text = self.reply_for(rec)
+        tool_calls = self.next_tool_calls(rec) or []
+        text = "" if tool_calls else self.reply_for(rec)
+        stop_reason = "tool_use" if tool_calls else "end_turn"
+        uses = [
+            {"type": "tool_use", "id": call["id"].replace("call_", "toolu_"), "name": call["name"],
+             "input": call["arguments"]}
+            for call in tool_calls
+        ]  # fmt: skip
         msg_id = f"msg_{uuid.uuid4().hex[:24]}"
         headers = {"request-id": f"req_{uuid.uuid4().hex[:24]}"}
         if not body.get("stream"):
@@ -157,8 +194,8 @@ class AnthropicFake(LLMFakeServer):
                     "type": "message",
                     "role": "assistant",
                     "model": model,
-                    "content": [{"type": "text", "text": text}],
-                    "stop_reason": "end_turn",
+                    "content": uses or [{"type": "text", "text": text}],
+                    "stop_reason": stop_reason,
                     "stop_sequence": None,
                     "usage": {
                         "input_tokens": self.prompt_tokens,
@@ -195,34 +232,55 @@ class AnthropicFake(LLMFakeServer):
                     },
                 },
             )
-            yield event(
-                "content_block_start",
-                {
-                    "type": "content_block_start",
-                    "index": 0,
-                    "content_block": {"type": "text", "text": ""},
-                },
-            )
-            yield event("ping", {"type": "ping"})
-            pieces, fails = self.stream_pieces(text)
-            for piece in pieces:
+            for index, use in enumerate(uses):
+                start = {**use, "input": {}}
                 yield event(
-                    "content_block_delta",
+                    "content_block_start",
+                    {"type": "content_block_start", "index": index, "content_block": start},
+                )
+                arguments = json.dumps(use["input"])
+                for cut in range(0, len(arguments), 8):
+                    yield event(
+                        "content_block_delta",
+                        {
+                            "type": "content_block_delta",
+                            "index": index,
+                            "delta": {
+                                "type": "input_json_delta",
+                                "partial_json": arguments[cut : cut + 8],
+                            },
+                        },
+                    )
+                yield event("content_block_stop", {"type": "content_block_stop", "index": index})
+            if not uses:
+                yield event(
+                    "content_block_start",
                     {
-                        "type": "content_block_delta",
+                        "type": "content_block_start",
                         "index": 0,
-                        "delta": {"type": "text_delta", "text": piece},
+                        "content_block": {"type": "text", "text": ""},
                     },
                 )
-            if fails:
-                yield event("error", anthropic_error_body(529, "Overloaded"))
-                return
-            yield event("content_block_stop", {"type": "content_block_stop", "index": 0})
+                yield event("ping", {"type": "ping"})
+                pieces, fails = self.stream_pieces(text)
+                for piece in pieces:
+                    yield event(
+                        "content_block_delta",
+                        {
+                            "type": "content_block_delta",
+                            "index": 0,
+                            "delta": {"type": "text_delta", "text": piece},
+                        },
+                    )
+                if fails:
+                    yield event("error", anthropic_error_body(529, "Overloaded"))
+                    return
+                yield event("content_block_stop", {"type": "content_block_stop", "index": 0})
             yield event(
                 "message_delta",
                 {
                     "type": "message_delta",
-                    "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                    "delta": {"stop_reason": stop_reason, "stop_sequence": None},
                     "usage": {"output_tokens": self.completion_tokens},
                 },
             )

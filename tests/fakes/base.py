@@ -107,8 +107,9 @@ class Response:
     stream: Iterable[bytes] | None = None
     chunk_delay: float = 0.0
     # After the stream's last chunk, drop the connection instead of ending the body: what a
-    # client sees when a provider dies mid-answer.
+    # client sees when a provider dies mid-answer, `drop_after` seconds after that chunk.
     drop_connection: bool = False
+    drop_after: float = 0.0
 
 
 def json_response(
@@ -275,6 +276,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
             if response.drop_connection:
                 self.close_connection = True
+                fake._stopping.wait(response.drop_after)
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
             self.wfile.write(b"0\r\n\r\n")

@@ -4,6 +4,9 @@ checks every real provider makes before it answers (key, request shape, model id
 from __future__ import annotations
 
 import re
+import threading
+import time
+import uuid
 from typing import Any, ClassVar
 
 from tests.fakes.base import FakeServer, Recorded, Response
@@ -13,6 +16,13 @@ class LLMFakeServer(FakeServer):
     """A provider fake. Model calls honour ``fail_*``/``delay_seconds`` and the knobs below."""
 
     provider: ClassVar[str] = "llm"
+    # Seconds between a failing stream's last delta and its failure (see OpenAIFake).
+    stream_failure_pause: ClassVar[float] = 0.0
+    # When any provider fake of this process last failed a model call (time.monotonic(); a
+    # reset keeps it): the router cools a deployment down for a while after a failure, in
+    # each proxy worker on its own, and tests/stack.py's wait_until_answering waits that out.
+    _last_failure: ClassVar[float] = float("-inf")
+    _last_failure_lock: ClassVar[threading.Lock] = threading.Lock()
     KNOBS: ClassVar[dict[str, Any]] = {
         # Reply text; None means "Hello from fake-<provider>".
         "reply_text": None,
@@ -37,6 +47,11 @@ class LLMFakeServer(FakeServer):
         # Models the provider serves (its list endpoint); any other id answers the provider's
         # "model not found".
         "models": [],
+        # Tool calls to answer with, one step per model call that offers tools (`tools` in
+        # the request): each step a list of {"name": ..., "arguments": {...}} (several: a
+        # parallel call), in the provider's own wire format; an empty step, or the script
+        # used up: the call answers text.
+        "tool_calls_script": [],
     }
 
     reply_text: str | None
@@ -50,6 +65,7 @@ class LLMFakeServer(FakeServer):
     stream_chunk_delay: float
     retry_after: float | None
     models: list[str]
+    tool_calls_script: list[list[dict[str, Any]]]
 
     # ---------------------------------------------------------------- per provider
     def is_model_call(self, rec: Recorded) -> bool:
@@ -83,6 +99,19 @@ class LLMFakeServer(FakeServer):
         return super().coerce_knob(name, value)
 
     # ---------------------------------------------------------------- helpers
+    @staticmethod
+    def failed_now(after: float = 0.0) -> None:
+        """A model call fails now, or `after` seconds from now (a stream's error, after its
+        pieces and their delays)."""
+        at = time.monotonic() + after
+        with LLMFakeServer._last_failure_lock:
+            LLMFakeServer._last_failure = max(LLMFakeServer._last_failure, at)
+
+    @staticmethod
+    def seconds_since_a_failure() -> float:
+        """Seconds since any provider fake of this process last failed a model call."""
+        return time.monotonic() - LLMFakeServer._last_failure
+
     @property
     def default_reply(self) -> str:
         return f"Hello from fake-{self.provider}"
@@ -99,7 +128,10 @@ class LLMFakeServer(FakeServer):
         pieces = self.split_reply(text)
         if self.stream_error_after is None:
             return pieces, False
-        return pieces[: max(0, int(self.stream_error_after))], True
+        sent = pieces[: max(0, int(self.stream_error_after))]
+        delays = len(sent) * float(self.stream_chunk_delay or 0)
+        self.failed_now(after=delays + self.stream_failure_pause)
+        return sent, True
 
     def split_reply(self, text: str) -> list[str]:
         """Split text into at most ``stream_chunks`` non-empty pieces that join back to it."""
@@ -114,6 +146,27 @@ class LLMFakeServer(FakeServer):
             return pieces
         size = -(-len(pieces) // n)
         return ["".join(pieces[i : i + size]) for i in range(0, len(pieces), size)]
+
+    def next_tool_calls(self, rec: Recorded) -> list[dict[str, Any]] | None:
+        """The tool calls this model call answers with (None: it answers text), with a call id
+        each; a call that offers no tools never uses up a step."""
+        body = rec.json if isinstance(rec.json, dict) else {}
+        if not body.get("tools"):
+            return None
+        with self._lock:
+            if not self.tool_calls_script:
+                return None
+            step = self.tool_calls_script.pop(0)
+        if not step:
+            return None  # an empty step answers text, although tools were offered
+        return [
+            {
+                "id": f"call_{self.provider}_{index}_{uuid.uuid4().hex[:8]}",
+                "name": str(call["name"]),
+                "arguments": dict(call.get("arguments") or {}),
+            }
+            for index, call in enumerate(step)
+        ]
 
     def model_calls(self) -> list[Recorded]:
         """Recorded requests that were model calls (chat/messages/generate)."""
@@ -142,6 +195,12 @@ class LLMFakeServer(FakeServer):
     def gate(self, rec: Recorded) -> Response | None:
         """Delay, the provider's own checks in its order (key, request, model), then scripted
         failures, for a model call; None = answer normally."""
+        refusal = self._refusal(rec)
+        if refusal is not None:
+            self.failed_now()
+        return refusal
+
+    def _refusal(self, rec: Recorded) -> Response | None:
         self.wait_delay()
         if self.required_key is not None and self.key_of(rec) != self.required_key:
             return self.error_response(401)

@@ -178,7 +178,12 @@ class OllamaFake(LLMFakeServer):
     def _native(self, rec: Recorded, chat: bool) -> Response:
         body: dict[str, Any] = rec.json
         model = str(body.get("model") or "llama3")
-        text = self.reply_for(rec)
+        # Ollama's tool calls: no ids, arguments as an object, in one message.
+        tool_calls = [
+            {"function": {"name": call["name"], "arguments": call["arguments"]}}
+            for call in (self.next_tool_calls(rec) if chat else None) or []
+        ]
+        text = "" if tool_calls else self.reply_for(rec)
         stream = body.get("stream", True) is not False
         final_stats = {
             "done_reason": "stop",
@@ -205,6 +210,13 @@ class OllamaFake(LLMFakeServer):
                 obj["done"] = False
             return obj
 
+        if tool_calls:
+            calls = piece_obj("", done=not stream)
+            calls["message"]["tool_calls"] = tool_calls
+            if not stream:
+                return json_response(calls)
+            chunks = [(json.dumps(line) + "\n").encode() for line in (calls, piece_obj("", True))]
+            return Response(content_type="application/x-ndjson", stream=chunks)
         if not stream:
             return json_response(piece_obj(text, done=True))
 

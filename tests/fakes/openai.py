@@ -13,7 +13,8 @@ It refuses what api.openai.com refuses, with the bodies its error-codes guide do
 - a model id not in ``models``: 404 ``model_not_found``, "The model `x` does not exist or
   you do not have access to it.";
 - ``stream_error_after``: the SSE stream stops after that many deltas and the connection is
-  dropped (no finish chunk, no ``[DONE]``), as when the service fails mid-answer.
+  dropped a second later (no finish chunk, no ``[DONE]``), as when the service fails
+  mid-answer.
 
 Run standalone: ``python -m tests.fakes.openai --port 0 --ready-file PATH``.
 """
@@ -82,11 +83,48 @@ def system_prompt_of_chat(rec: Recorded) -> str | None:
     return "\n".join(texts) if texts else None
 
 
+def tool_messages_error(body: dict[str, Any]) -> str | None:
+    """OpenAI's 400 message for tool messages that answer no call, or calls left unanswered."""
+    pending: list[str] = []
+    for message in body.get("messages") or []:
+        if not isinstance(message, dict):
+            continue
+        if message.get("role") == "tool":
+            if message.get("tool_call_id") not in pending:
+                return (
+                    "Invalid parameter: messages with role 'tool' must be a response to a "
+                    "preceeding message with 'tool_calls'."
+                )
+            pending.remove(message["tool_call_id"])
+            continue
+        if pending:
+            break
+        pending = [call.get("id") for call in message.get("tool_calls") or []]
+    if pending:
+        return (
+            "An assistant message with 'tool_calls' must be followed by tool messages responding "
+            f"to each 'tool_call_id'. The following tool_call_ids did not have response "
+            f"messages: {', '.join(str(p) for p in pending)}"
+        )
+    return None
+
+
+def _tool_call_wire(call: dict[str, Any], index: int | None = None) -> dict[str, Any]:
+    wire: dict[str, Any] = {
+        "id": call["id"],
+        "type": "function",
+        "function": {"name": call["name"], "arguments": json.dumps(call["arguments"])},
+    }
+    return wire if index is None else {"index": index, **wire}
+
+
 def chat_completion_response(fake: LLMFakeServer, rec: Recorded) -> Response:
     """Answer one (already gated) chat completion in OpenAI's wire format."""
     body = rec.json if isinstance(rec.json, dict) else {}
     model = str(body.get("model") or "gpt-fake")
-    text = fake.reply_for(rec)
+    tool_calls = fake.next_tool_calls(rec)
+    text = "" if tool_calls else fake.reply_for(rec)
+    finish_reason = "tool_calls" if tool_calls else "stop"
     # `response_id` set: every answer carries that id (a provider may repeat ids; the
     # gateway must not take them for its own call ids).
     completion_id = fake.knobs().get("response_id") or f"chatcmpl-{uuid.uuid4().hex[:24]}"
@@ -108,9 +146,18 @@ def chat_completion_response(fake: LLMFakeServer, rec: Recorded) -> Response:
                 "choices": [
                     {
                         "index": 0,
-                        "message": {"role": "assistant", "content": text, "refusal": None},
+                        "message": {
+                            "role": "assistant",
+                            "content": None if tool_calls else text,
+                            "refusal": None,
+                            **(
+                                {"tool_calls": [_tool_call_wire(c) for c in tool_calls]}
+                                if tool_calls
+                                else {}
+                            ),
+                        },
                         "logprobs": None,
-                        "finish_reason": "stop",
+                        "finish_reason": finish_reason,
                     }
                 ],
                 "usage": usage,
@@ -149,9 +196,18 @@ def chat_completion_response(fake: LLMFakeServer, rec: Recorded) -> Response:
             yield chunk(
                 [{"index": 0, "delta": {"content": piece}, "logprobs": None, "finish_reason": None}]
             )
+        for index, call in enumerate(tool_calls or []):
+            # The name in the first delta of each call, the arguments after it in pieces.
+            opening = _tool_call_wire(call, index)
+            opening["function"]["arguments"] = ""
+            yield chunk([{"index": 0, "delta": {"tool_calls": [opening]}, "finish_reason": None}])
+            arguments = json.dumps(call["arguments"])
+            for start in range(0, len(arguments), 8):
+                piece = {"index": index, "function": {"arguments": arguments[start : start + 8]}}
+                yield chunk([{"index": 0, "delta": {"tool_calls": [piece]}, "finish_reason": None}])
         if fails:
             return
-        yield chunk([{"index": 0, "delta": {}, "logprobs": None, "finish_reason": "stop"}])
+        yield chunk([{"index": 0, "delta": {}, "logprobs": None, "finish_reason": finish_reason}])
         if include_usage:
             yield chunk([], usage)
         yield b"data: [DONE]\n\n"
@@ -162,6 +218,7 @@ def chat_completion_response(fake: LLMFakeServer, rec: Recorded) -> Response:
         stream=events(),
         chunk_delay=fake.stream_chunk_delay,
         drop_connection=fails,
+        drop_after=fake.stream_failure_pause if fails else 0.0,
     )
 
 
@@ -182,6 +239,12 @@ class OpenAIFake(LLMFakeServer):
 
     name: ClassVar[str] = "openai"
     provider: ClassVar[str] = "openai"
+    # A connection that dies mid-answer dies a while after its last delta, as a real one does;
+    # dropped at once, the deltas and the end of the connection reach the proxy together, and
+    # LiteLLM's aiohttp transport then raises the payload error before it hands out the
+    # deltas it already holds (the router then sees a stream that failed before its first
+    # chunk, and retries it elsewhere).
+    stream_failure_pause: ClassVar[float] = 1.0
     KNOBS: ClassVar[dict[str, Any]] = {"models": ["gpt-4o-mini", "gpt-4o"], "response_id": None}
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, **knobs: Any) -> None:
@@ -210,6 +273,13 @@ class OpenAIFake(LLMFakeServer):
         return json_response(
             openai_error_body(status, message), status=status, headers=self.retry_headers(status)
         )
+
+    def invalid_request(self, rec: Recorded) -> Response | None:
+        if rec.path != openai_responses.RESPONSES_PATH:
+            problem = tool_messages_error(rec.json)
+            if problem is not None:
+                return self.error_response(400, problem)
+        return None
 
     def unknown_model_response(self, model: str) -> Response:
         return json_response(unknown_model_body(model), status=404)

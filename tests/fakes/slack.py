@@ -33,13 +33,32 @@ It refuses what Slack refuses, with the error codes of each method's reference p
 in the code's spec, for Enterprise Grid: ``enterprise: {id, name}``, and for an org-wide
 install (``is_enterprise_install: true``) ``team: null``
 (https://docs.slack.dev/enterprise/developing-for-enterprise-orgs, the oauth.v2.access
-response of an organization-wide app).
+response of an organization-wide app). An org-wide token sees the channels of every
+workspace of its org (:meth:`SlackFake.add_org_workspace`); ``auth.test`` names its
+``enterprise_id`` and ``is_enterprise_install``.
+
+Lifecycle: :meth:`SlackFake.uninstall_workspace` is what uninstalling the app does to its
+tokens (every later call: ``invalid_auth``), ``auth.revoke`` / :meth:`SlackFake.revoke`
+make a token ``token_revoked``, ``account_inactive`` comes with ``inactive_tokens``.
+
+``conversations.list`` lists the channels the token's workspace can see (seeded with
+:meth:`SlackFake.add_channel`, ``add_message`` or ``share_channel``), filtered by ``types``
+and ``exclude_archived``, ``limit`` (default 100, at most 1,000) per page and an opaque
+``response_metadata.next_cursor`` (an unknown cursor: ``invalid_cursor``).
+
+Block Kit (``blocks`` on chat.postMessage/update/stopStream) is checked as Slack checks it
+(https://docs.slack.dev/reference/block-kit/blocks): at most 50 blocks, known types,
+unique ``block_id``s (255 chars), section text up to 3,000 characters, markdown blocks up
+to 12,000, actions blocks with 1-25 elements whose buttons have plain_text of up to 75
+characters and unique ``action_id``s of up to 255; anything else is ``invalid_blocks``.
 
 Run standalone: ``python -m tests.fakes.slack --port 0 --ready-file PATH``.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
 import json
 import math
@@ -185,6 +204,77 @@ def _chunk_text(chunks: Any) -> str:
     )
 
 
+_BLOCK_TYPES = frozenset(
+    {
+        "actions",
+        "context",
+        "divider",
+        "header",
+        "image",
+        "input",
+        "markdown",
+        "rich_text",
+        "section",
+        "file",
+        "video",
+        "table",
+    }
+)
+
+
+def _text_len(obj: Any) -> int:
+    return len(obj.get("text") or "") if isinstance(obj, dict) else -1
+
+
+def _checked_blocks(raw: Any) -> list[Any] | None:
+    """`blocks` as Slack takes them, or SlackError("invalid_blocks")."""
+    if raw is None or raw == "":
+        return None
+    blocks = _maybe_json(raw)
+    if not isinstance(blocks, list) or len(blocks) > 50:
+        raise SlackError("invalid_blocks")
+    block_ids: set[str] = set()
+    action_ids: set[str] = set()
+    for block in blocks:
+        if not isinstance(block, dict) or block.get("type") not in _BLOCK_TYPES:
+            raise SlackError("invalid_blocks")
+        block_id = block.get("block_id")
+        if block_id is not None:
+            if not isinstance(block_id, str) or len(block_id) > 255 or block_id in block_ids:
+                raise SlackError("invalid_blocks")
+            block_ids.add(block_id)
+        kind = block["type"]
+        if kind == "section" and not 0 < _text_len(block.get("text")) <= 3000:
+            raise SlackError("invalid_blocks")
+        if kind == "markdown" and not 0 < _text_len(block) <= 12_000:
+            raise SlackError("invalid_blocks")
+        if kind == "actions":
+            elements = block.get("elements")
+            if not isinstance(elements, list) or not 1 <= len(elements) <= 25:
+                raise SlackError("invalid_blocks")
+            for element in elements:
+                if not isinstance(element, dict):
+                    raise SlackError("invalid_blocks")
+                action_id = element.get("action_id")
+                if action_id is not None and (
+                    not isinstance(action_id, str)
+                    or len(action_id) > 255
+                    or action_id in action_ids
+                ):
+                    raise SlackError("invalid_blocks")
+                action_ids.add(str(action_id))
+                if element.get("type") == "button":
+                    text = element.get("text")
+                    if (
+                        not isinstance(text, dict)
+                        or text.get("type") != "plain_text"
+                        or not 0 < _text_len(text) <= 75
+                        or len(str(element.get("value") or "")) > 2000
+                    ):
+                        raise SlackError("invalid_blocks")
+    return blocks
+
+
 class SlackError(Exception):
     """Raised by a method handler to answer ``{"ok": false, "error": ...}``."""
 
@@ -206,6 +296,8 @@ class SlackFake(FakeServer):
     KNOBS: ClassVar[dict[str, Any]] = {
         # Tokens answering {"ok": false, "error": "invalid_auth"}.
         "invalid_tokens": set(),
+        # Tokens of a deactivated bot or workspace: {"ok": false, "error": "account_inactive"}.
+        "inactive_tokens": set(),
         # method -> N: the next N calls of that method answer HTTP 429 + Retry-After.
         "rate_limit": {},
         "retry_after": 1,
@@ -240,6 +332,7 @@ class SlackFake(FakeServer):
     }
 
     invalid_tokens: set[str]
+    inactive_tokens: set[str]
     rate_limit: dict[str, int]
     retry_after: int
     disabled_methods: set[str]
@@ -274,6 +367,10 @@ class SlackFake(FakeServer):
         self._post_buckets: dict[str, tuple[float, float]] = {}
         self._used_codes: set[str] = set()
         self._revoked: set[str] = set()
+        # enterprise id -> its workspaces (what an org-wide token can see)
+        self._org_teams: dict[str, set[str]] = {}
+        # channel -> its name, is_private, is_member, is_archived (add_channel)
+        self._channel_fields: dict[str, dict[str, Any]] = {}
         self._last_ts_us = 0
         super().__init__(host=host, port=port, **knobs)
 
@@ -283,7 +380,7 @@ class SlackFake(FakeServer):
         return f"{self.url}{API_PREFIX}"
 
     def coerce_knob(self, name: str, value: Any) -> Any:
-        if name in ("invalid_tokens", "disabled_methods"):
+        if name in ("invalid_tokens", "inactive_tokens", "disabled_methods"):
             return set(value or ())
         if name == "rate_limit":
             return {str(k): int(v) for k, v in dict(value or {}).items()}
@@ -304,6 +401,8 @@ class SlackFake(FakeServer):
             self._post_buckets.clear()
             self._used_codes.clear()
             self._revoked.clear()
+            self._org_teams.clear()
+            self._channel_fields.clear()
 
     def calls(self, method: str | None = None) -> list[SlackCall]:
         """Recorded API calls, oldest first, optionally only those of one method."""
@@ -395,21 +494,71 @@ class SlackFake(FakeServer):
         bot_user_id: str | None = None,
         team_name: str | None = None,
         bot_id: str | None = None,
+        enterprise_id: str | None = None,
+        org_wide: bool = False,
     ) -> None:
-        """The app installed in a workspace: Slack issued `token` for it (idempotent)."""
+        """The app installed in a workspace: Slack issued `token` for it (idempotent). With
+        `org_wide`, `team_id` is the enterprise's id and the token is the org's."""
+        team: Team = {
+            "team_id": team_id,
+            "team_name": team_name or f"Workspace {team_id}",
+            "bot_user_id": bot_user_id or f"UBOT{team_id}",
+            "bot_id": bot_id or f"B{team_id}",
+        }
+        if enterprise_id or org_wide:
+            team["enterprise_id"] = enterprise_id or team_id
+        if org_wide:
+            team["org_wide"] = "1"
         with self._state_lock:
-            self._minted[token] = {
-                "team_id": team_id,
-                "team_name": team_name or f"Workspace {team_id}",
-                "bot_user_id": bot_user_id or f"UBOT{team_id}",
-                "bot_id": bot_id or f"B{team_id}",
-            }
+            self._minted[token] = team
+            self._revoked.discard(token)
+
+    def add_org_workspace(self, enterprise_id: str, team_id: str) -> None:
+        """A workspace of an Enterprise Grid org: the org's org-wide token sees its channels."""
+        with self._state_lock:
+            self._org_teams.setdefault(enterprise_id, set()).add(team_id)
+
+    def uninstall_workspace(self, team_id: str) -> list[str]:
+        """Uninstalling the app: Slack stops accepting every token it issued for the
+        workspace (or org). Returns them; sending `app_uninstalled` is the test's."""
+        with self._state_lock:
+            tokens = [t for t, team in self._minted.items() if team["team_id"] == team_id]
+            for token in tokens:
+                del self._minted[token]
+        return tokens
+
+    def revoke(self, token: str) -> None:
+        """The token was revoked (`tokens_revoked`): later calls answer `token_revoked`."""
+        with self._state_lock:
+            self._revoked.add(token)
 
     def share_channel(self, channel: str, *team_ids: str) -> None:
         """Make a channel visible to these workspaces (one for a plain channel, several for a
         Slack Connect channel)."""
         with self._state_lock:
             self._channel_teams.setdefault(channel, set()).update(team_ids)
+
+    def add_channel(
+        self,
+        channel: str,
+        name: str,
+        team_id: str | None = None,
+        *,
+        is_private: bool | None = None,
+        is_member: bool = True,
+        is_archived: bool = False,
+    ) -> None:
+        """A channel of a workspace, as conversations.list/info name it (private: G…)."""
+        private = channel.startswith("G") if is_private is None else is_private
+        fields = {
+            "name": name,
+            "is_private": private,
+            "is_member": is_member,
+            "is_archived": is_archived,
+        }
+        with self._state_lock:
+            self._channel_fields[channel] = fields
+        self.share_channel(channel, team_id or self.team_id)
 
     def next_ts(self) -> str:
         """A new unique, increasing Slack timestamp like ``1700000000.000100``."""
@@ -446,7 +595,10 @@ class SlackFake(FakeServer):
             if channel.startswith("D") and channel not in self._channel_teams:
                 # A DM opens on first use (chat.postMessage to a user id, conversations.open).
                 self._channel_teams[channel] = {team["team_id"]}
-            visible = team["team_id"] in self._channel_teams.get(channel, set())
+            seen_by = {team["team_id"]}
+            if team.get("org_wide"):
+                seen_by |= self._org_teams.get(team["team_id"], set())
+            visible = bool(seen_by & self._channel_teams.get(channel, set()))
         if not visible:
             raise SlackError("channel_not_found")
         return channel
@@ -503,6 +655,17 @@ class SlackFake(FakeServer):
                 team_id=data.get("team_id"),
             )
             return json_response({"ok": True, "ts": ts})
+        if action == "channel" and rec.method == "POST":
+            data = rec.json if isinstance(rec.json, dict) else {}
+            self.add_channel(
+                str(data["channel"]),
+                str(data["name"]),
+                data.get("team_id"),
+                is_private=data.get("is_private"),
+                is_member=bool(data.get("is_member", True)),
+                is_archived=bool(data.get("is_archived", False)),
+            )
+            return json_response({"ok": True})
         return None
 
     def handle(self, rec: Recorded) -> Response:
@@ -563,6 +726,8 @@ class SlackFake(FakeServer):
                 return 200, {"ok": False, "error": "not_authed"}, {}
             if found is None or call.token in self.invalid_tokens:
                 return 200, {"ok": False, "error": "invalid_auth"}, {}
+            if call.token in self.inactive_tokens:
+                return 200, {"ok": False, "error": "account_inactive"}, {}
             with self._state_lock:
                 revoked = call.token in self._revoked
             if revoked:
@@ -600,15 +765,19 @@ class SlackFake(FakeServer):
     def _auth_test(self, call: SlackCall, team: Team) -> dict[str, Any]:
         del call
         domain = re.sub(r"[^a-z0-9-]+", "-", team["team_name"].lower()).strip("-") or "fake"
-        return {
+        answer: dict[str, Any] = {
             "url": f"https://{domain}.slack.com/",
             "team": team["team_name"],
             "user": "konstruct",
             "team_id": team["team_id"],
             "user_id": team["bot_user_id"],
             "bot_id": team["bot_id"],
-            "is_enterprise_install": False,
+            "app_id": self.app_id,
+            "is_enterprise_install": bool(team.get("org_wide")),
         }
+        if team.get("enterprise_id"):
+            answer["enterprise_id"] = team["enterprise_id"]
+        return answer
 
     def _post_message(self, call: SlackCall, team: Team) -> dict[str, Any]:
         channel = self._visible_channel(call, team)
@@ -618,7 +787,7 @@ class SlackFake(FakeServer):
         if wait > 0:
             raise SlackError("ratelimited", status=429, retry_after=max(1, math.ceil(wait)))
         text = call.params.get("text") or call.params.get("markdown_text")
-        blocks = _maybe_json(call.params.get("blocks"))
+        blocks = _checked_blocks(call.params.get("blocks"))
         attachments = call.params.get("attachments")
         if not text and not blocks and not attachments:
             raise SlackError("no_text")
@@ -650,8 +819,7 @@ class SlackFake(FakeServer):
                     msg.text = str(call.params[name])
                     msg.edits.append((time.time(), msg.text))
             if call.params.get("blocks") is not None:
-                blocks = _maybe_json(call.params["blocks"])
-                msg.blocks = blocks if isinstance(blocks, list) else None
+                msg.blocks = _checked_blocks(call.params["blocks"])
             api = msg.to_api()
             text = msg.text
         return {"channel": channel, "ts": ts, "text": text, "message": api}
@@ -736,9 +904,9 @@ class SlackFake(FakeServer):
             msg.text += added
             msg.edits.append((time.time(), msg.text))
         if stop:
+            blocks = _checked_blocks(call.params.get("blocks"))
             msg.streaming = False
-            blocks = _maybe_json(call.params.get("blocks"))
-            if isinstance(blocks, list):
+            if blocks is not None:
                 msg.blocks = blocks
             if call.params.get("metadata") is not None:
                 msg.metadata = _maybe_json(call.params["metadata"])
@@ -773,8 +941,56 @@ class SlackFake(FakeServer):
             info["user"] = "U" + channel[1:]
         else:
             info["name"] = f"channel-{channel.lower()}"
+        with self._state_lock:
+            info.update(self._channel_fields.get(channel, {}))
         info.update(self.channels.get(channel, {}))
         return {"channel": info}
+
+    def _conversations_list(self, call: SlackCall, team: Team) -> dict[str, Any]:
+        kinds = {t.strip() for t in str(call.params.get("types") or "public_channel").split(",")}
+        if not kinds <= {"public_channel", "private_channel", "im", "mpim"}:
+            raise SlackError("invalid_types")
+        try:
+            limit = int(call.params.get("limit") or 100)
+        except ValueError:
+            raise SlackError("invalid_limit") from None
+        if limit < 1:
+            raise SlackError("invalid_limit")
+        limit = min(limit, 1000)
+        offset = 0
+        if call.params.get("cursor"):
+            try:
+                decoded = base64.b64decode(str(call.params["cursor"]), validate=True).decode()
+                offset = (
+                    int(decoded.removeprefix("offset:")) if decoded.startswith("offset:") else -1
+                )
+            except (binascii.Error, UnicodeDecodeError, ValueError):
+                offset = -1
+            if offset < 0:
+                raise SlackError("invalid_cursor")
+        seen_by = {team["team_id"]}
+        if team.get("org_wide"):
+            seen_by |= self._org_teams.get(team["team_id"], set())
+        with self._state_lock:
+            ids = sorted(c for c, t in self._channel_teams.items() if t & seen_by)
+        listed: list[dict[str, Any]] = []
+        for channel in ids:
+            if channel.startswith("D"):
+                continue  # DMs (types im) are not seeded as channels here
+            info = self._conversations_info(
+                SlackCall("conversations.info", {"channel": channel}, call.token, "GET", call.time),
+                team,
+            )["channel"]
+            kind = "private_channel" if info["is_private"] else "public_channel"
+            if kind not in kinds or (
+                _truthy(call.params.get("exclude_archived")) and info["is_archived"]
+            ):
+                continue
+            listed.append(info)
+        page = listed[offset : offset + limit]
+        more = offset + limit < len(listed)
+        cursor = base64.b64encode(f"offset:{offset + limit}".encode()).decode() if more else ""
+        return {"channels": page, "response_metadata": {"next_cursor": cursor}}
 
     def _conversations_open(self, call: SlackCall, team: Team) -> dict[str, Any]:
         users = str(call.params.get("users") or call.params.get("channel") or "")
@@ -878,6 +1094,10 @@ class SlackFake(FakeServer):
             "bot_user_id": str(spec.get("bot_user_id") or f"UBOT{team_id}"),
             "bot_id": str(spec.get("bot_id") or f"B{team_id}"),
         }
+        if enterprise:
+            team["enterprise_id"] = str(enterprise["id"])
+        if org_wide:
+            team["org_wide"] = "1"
         token = f"xoxb-fake-{team_id}-{uuid.uuid4().hex[:16]}"
         with self._state_lock:
             self._minted[token] = team
@@ -912,6 +1132,7 @@ _METHODS: dict[str, MethodHandler] = {
     "assistant.threads.setTitle": SlackFake._ok,
     "assistant.threads.setSuggestedPrompts": SlackFake._ok,
     "conversations.info": SlackFake._conversations_info,
+    "conversations.list": SlackFake._conversations_list,
     "conversations.open": SlackFake._conversations_open,
     "conversations.replies": SlackFake._conversations_replies,
     "conversations.history": SlackFake._conversations_history,

@@ -150,10 +150,14 @@ def test_a_stream_dropped_mid_answer(fake_openai: OpenAIFake) -> None:
         model="gpt-4o", messages=MESSAGES, stream=True
     )
     got: list[str] = []
+    last_delta = time.monotonic()
     with pytest.raises(openai.APIConnectionError):
         for chunk in stream:
             got.append(chunk.choices[0].delta.content or "")
+            last_delta = time.monotonic()
     assert "".join(got) == "one two "
+    # Not together with the deltas: a proxy must have had the time to pass them on.
+    assert time.monotonic() - last_delta >= OpenAIFake.stream_failure_pause * 0.9
 
 
 def test_delay_seconds(fake_openai: OpenAIFake) -> None:

@@ -42,7 +42,9 @@ DEFAULT_OTLP_PORT = 4318
 
 
 @pytest.fixture(scope="module")
-def traced_proxy(proxy_env: dict[str, str], fake_otlp_session: OTLPFake) -> Iterator[ProxyServer]:
+def traced_proxy(
+    proxy_env: dict[str, str], fake_otlp_session: OTLPFake, fake_slack_session: SlackFake
+) -> Iterator[ProxyServer]:
     port = free_port()
     env = {
         **proxy_env,
@@ -60,6 +62,7 @@ def traced_proxy(proxy_env: dict[str, str], fake_otlp_session: OTLPFake) -> Iter
             proxy_env["KONSTRUCT_MASTER_KEY"],
             proxy_env["KONSTRUCT_BRIDGE_KEY"],
             process,
+            fake_slack_session,
         )
     finally:
         process.stop()
@@ -137,8 +140,13 @@ def test_one_slack_event_is_one_trace_across_web_job_proxy_and_provider(
     root = fake_otlp.wait_for(web_span, timeout=30)
 
     def provider_span() -> ReceivedSpan | None:
-        spans = fake_otlp.trace(root.trace_id)
-        return next((s for s in spans if s.service == PROXY and s.kind == "client"), None)
+        spans = _by_id(fake_otlp.trace(root.trace_id))
+        found = next((s for s in spans.values() if s.service == PROXY and s.kind == "client"), None)
+        # Each process exports in batches: wait until every span up to the root is in.
+        span = found
+        while span is not None and span.parent_span_id:
+            span = spans.get(span.parent_span_id)
+        return found if span == root else None
 
     provider = fake_otlp.wait_for(provider_span, timeout=30)
     spans = _by_id(fake_otlp.trace(root.trace_id))
@@ -147,26 +155,35 @@ def test_one_slack_event_is_one_trace_across_web_job_proxy_and_provider(
     # Only our own spans: libraries that trace by themselves (FastAPI) record raw paths.
     assert {span.scope for span in spans.values()} == OUR_SCOPES, tree
 
-    # provider ← gateway ← the proxy's request span ← the job ← the accepted event (root)
+    # provider ← gateway ← the proxy's request span ← the agent turn's request span (the
+    # runtime calls its own /v1 over loopback) ← the job ← the accepted event (root)
     gateway = spans[provider.parent_span_id]
     request = spans[gateway.parent_span_id]
-    job = spans[request.parent_span_id]
+    turn = spans[request.parent_span_id]
+    job = spans[turn.parent_span_id]
     assert spans[job.parent_span_id] == root, tree
     assert root.parent_span_id == ""
-    assert [s.service for s in (root, job, request, gateway, provider)] == [
+    assert [s.service for s in (root, job, turn, request, gateway, provider)] == [
         WEB,
         WORKER,
         PROXY,
         PROXY,
         PROXY,
+        PROXY,
     ], tree
-    assert (root.kind, job.kind, request.kind) == ("producer", "consumer", "server")
+    assert (root.kind, job.kind, turn.kind, request.kind) == (
+        "producer",
+        "consumer",
+        "server",
+        "server",
+    )
+    assert turn.name == "POST /internal/tenants/{tenant_id}/agent-turns"
     assert request.name == "POST /v1/chat/completions"
     assert request.attributes["http.response.status_code"] == 200
     # Every span of the job's other proxy calls (internal API) hangs under the job too.
     for span in spans.values():
-        if span.service == PROXY and span.kind == "server":
-            assert span.parent_span_id == job.span_id
+        if span.service == PROXY and span.kind == "server" and span is not request:
+            assert span.parent_span_id == job.span_id, tree
 
     assert root.attributes == {
         "konstruct.tenant.id": conn.tenant_id,
@@ -205,8 +222,8 @@ def test_one_slack_event_is_one_trace_across_web_job_proxy_and_provider(
     # Timings come from LiteLLM: the provider call lies within the gateway's, within the request.
     assert request.start_ns <= gateway.start_ns <= provider.start_ns <= provider.end_ns
     assert provider.end_ns <= request.end_ns
-    assert job.start_ns <= request.start_ns
-    assert request.end_ns <= job.end_ns
+    assert job.start_ns <= turn.start_ns <= request.start_ns
+    assert request.end_ns <= turn.end_ns <= job.end_ns
 
     # No span of the run carries the person's words, the persona or any credential.
     for span in fake_otlp.spans:

@@ -97,8 +97,7 @@ def test_every_helper_builds_a_declared_key() -> None:
     keys = [
         redis_keys.engaged_thread_key(TENANT, "C1", "1700000000.000100"),
         redis_keys.escalated_thread_key(TENANT, "C1", "1700000000.000100"),
-        redis_keys.workspace_cache_key(TENANT, "T1"),
-        redis_keys.team_routing_cache_key("T1"),
+        redis_keys.workspace_changes_channel(),
         redis_keys.key_auth_cache_key("ab" * 32),
         redis_keys.monthly_spend_key(TENANT, "2026-11"),
         redis_keys.message_rate_key(TENANT, 1_700_000_040),
@@ -118,7 +117,6 @@ def test_tenant_helpers_are_in_the_tenant_namespace() -> None:
     assert redis_keys.escalated_thread_key(TENANT, "C1", "17.1") == (
         f"{TENANT}:escalated_thread:C1:17.1"
     )
-    assert redis_keys.workspace_cache_key(TENANT, "T1") == f"{TENANT}:workspace:T1"
     assert redis_keys.monthly_spend_key(TENANT, "2026-11") == f"{TENANT}:spend:2026-11"
     assert redis_keys.message_rate_key(TENANT, 60) == f"{TENANT}:message_rate:60"
     assert redis_keys.channel_message_rate_key(TENANT, "C1", 60) == (
@@ -136,7 +134,7 @@ def test_the_same_thread_in_two_tenants_gets_two_keys() -> None:
 
 
 def test_platform_helpers_are_in_the_platform_namespace() -> None:
-    assert redis_keys.team_routing_cache_key("T1") == "konstruct:team_routing:T1"
+    assert redis_keys.workspace_changes_channel() == "konstruct:workspace_changes"
     assert redis_keys.key_auth_cache_key("abc") == "konstruct:key_auth:abc"
     assert redis_keys.event_dedupe_key("Ev1") == "konstruct:event_dedupe:Ev1"
     assert redis_keys.oauth_state_key("xyz") == "konstruct:oauth_state:xyz"

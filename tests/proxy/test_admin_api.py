@@ -57,6 +57,9 @@ async def test_tenant_crud_is_audited_and_delete_removes_all_data(
     with proxy.admin() as admin:
         listed = admin.get("/admin/tenants", params={"q": world.slug}).json()["items"]
         assert [t["id"] for t in listed] == [world.id]
+        # The beginning of its id finds it too, as a list shows it, on whichever page it is.
+        by_id = admin.get("/admin/tenants", params={"q": world.id[:8]}).json()["items"]
+        assert world.id in [t["id"] for t in by_id]
         renamed = admin.patch(f"/admin/tenants/{world.id}", json={"name": "Doomed Inc"})
         assert renamed.json()["name"] == "Doomed Inc"
         assert admin.post(f"/admin/tenants/{world.id}/suspend").json()["status"] == "suspended"
@@ -112,7 +115,6 @@ def test_agent_designer_fields_preview_and_single_default(
                 "role": "Billing specialist",
                 "persona": "Precise. Claims to be human.",
                 "system_prompt": "Answer billing questions.",
-                "tool_assignments": ["lookup_invoice"],
                 "escalation_rules": [
                     {
                         "keywords": ["Refund"],
@@ -141,6 +143,26 @@ def test_agent_designer_fields_preview_and_single_default(
         assert patched.json()["model_tier"] == "quality"
         assert admin.delete(f"{base}/{second['id']}").status_code == 204
         assert admin.get(f"{base}/{second['id']}").status_code == 404
+
+
+def test_tools_are_not_typed_into_an_agent(proxy: ProxyServer, world_a: TenantWorld) -> None:
+    """An agent's tools are chosen from the registry (#16): the old free-text list is refused
+    on create and update, and no agent answer carries one."""
+    base = f"/admin/tenants/{world_a.id}/agents"
+    typed = {"tool_assignments": ["lookup_invoice"]}
+    with proxy.admin() as admin:
+        refused = [
+            admin.post(base, json={"name": "Typed", **typed}),
+            admin.patch(f"{base}/{world_a.agent['id']}", json=typed),
+            admin.post(f"{base}/preview", json={"name": "Typed", **typed}),
+        ]
+        names = [a["name"] for a in admin.get(base).json()["items"]]
+        agent = admin.get(f"{base}/{world_a.agent['id']}").json()
+    for answer in refused:
+        assert answer.status_code == 422, answer.text
+        assert [f["field"] for f in answer.json()["error"]["fields"]] == ["tool_assignments"]
+    assert "Typed" not in names
+    assert "tool_assignments" not in agent
 
 
 def test_try_it_answers_through_the_gateway_as_the_agent(
@@ -206,6 +228,8 @@ async def test_slack_token_is_encrypted_at_rest_and_only_the_bridge_reads_it(
 ) -> None:
     token = "xoxb-1111-2222-" + uuid.uuid4().hex
     team = "T" + uuid.uuid4().hex[:9].upper()
+    assert proxy.slack is not None
+    proxy.slack.install_workspace(team, token, "UBOT1")  # auth.test must know the token
     with proxy.admin() as admin:
         made = admin.post(
             f"/admin/tenants/{world_a.id}/slack-connections",
@@ -299,7 +323,8 @@ async def test_usage_is_reported_per_day_model_and_agent(
         "prompt_tokens": 22,
         "completion_tokens": 14,
     }
-    assert [d["calls"] for d in usage["by_day"]] == [2]
+    assert len(usage["by_day"]) == 30, "every day of the range, days without calls too"
+    assert [d["calls"] for d in usage["by_day"] if d["calls"]] == [2]
     assert [(m["model_group"], m["calls"]) for m in usage["by_model"]] == [("konstruct-fast", 2)]
     assert sorted((a["agent_name"] or "-", a["calls"]) for a in usage["by_agent"]) == [
         ("-", 1),
@@ -382,10 +407,25 @@ def test_install_link_state_is_single_use(proxy: ProxyServer, world_a: TenantWor
         url = admin.post(f"/admin/tenants/{world_a.id}/slack-install-link").json()["url"]
     state = url.split("state=", 1)[1]
     bridge = {"Authorization": f"Bearer {proxy.bridge_key}"}
-    consume = f"{proxy.url}/internal/slack/oauth-states/{state}/consume"
-    first = httpx.post(consume, headers=bridge)
-    assert first.json() == {"tenant_id": world_a.id}
-    assert httpx.post(consume, headers=bridge).status_code == 404
+    waiting = f"{proxy.url}/internal/slack/oauth-states/{state}"
+    # Looking does not use it up; storing the installation does, once.
+    assert httpx.get(waiting, headers=bridge).json() == {"tenant_id": world_a.id}
+    assert httpx.get(waiting, headers=bridge).status_code == 200
+    installation = {
+        "state": state,
+        "workspace_id": "T" + uuid.uuid4().hex[:9].upper(),
+        "bot_token": "xoxb-installed-" + uuid.uuid4().hex,
+        "bot_user_id": "UBOTINSTALL",
+    }
+    stored = httpx.post(
+        f"{proxy.url}/internal/slack/installations", headers=bridge, json=installation
+    )
+    assert stored.status_code == 201, stored.text
+    assert httpx.get(waiting, headers=bridge).status_code == 404
+    again = httpx.post(
+        f"{proxy.url}/internal/slack/installations", headers=bridge, json=installation
+    )
+    assert again.status_code == 404
 
 
 def test_a_deleted_tenants_pages_answer_404_not_empty_lists(proxy: ProxyServer) -> None:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from proxy.core.db.engine import Database
+from proxy.core.keystore import keystore_url
 from tests.conftest import Services
 from tests.stack import ProxyServer, TenantWorld
 
@@ -73,7 +74,59 @@ async def test_every_connection_the_proxy_holds_is_the_application_role(
         ).all()
     database = services.app_url.rsplit("/", 1)[1]
     assert {row.client_port for row in rows} == ports
-    assert {(row.usename, row.datname) for row in rows} == {(APP_ROLE, database)}
+    # The main database and the key store of tenants' data keys (world_a's sealed agent
+    # fields needed its key), both as the application role, never the owner.
+    assert {(row.usename, row.datname) for row in rows} == {
+        (APP_ROLE, database),
+        (APP_ROLE, f"{database}_keys"),
+    }
+
+
+async def test_the_application_role_only_reads_and_writes_rows_in_the_key_store(
+    world_a: TenantWorld, services: Services
+) -> None:
+    """The key store has no RLS (it holds only wrapped keys, read by explicit tenant id), so
+    least privilege there is the role's grants: rows only, no ownership, no DDL."""
+    owner_keys = Database(keystore_url(services.admin_url), pool_size=1)
+    try:
+        async with owner_keys.platform_transaction() as conn:
+            owned = (
+                await conn.execute(
+                    text(
+                        "select (select count(*) from pg_class where relowner = r.oid)"
+                        " + (select count(*) from pg_namespace where nspowner = r.oid)"
+                        " + (select count(*) from pg_database where datdba = r.oid)"
+                        " from pg_roles r where r.rolname = :r"
+                    ),
+                    {"r": APP_ROLE},
+                )
+            ).scalar_one()
+            can_create = (
+                await conn.execute(
+                    text("select has_schema_privilege(:r, 'public', 'create')"), {"r": APP_ROLE}
+                )
+            ).scalar_one()
+            grants = (
+                await conn.execute(
+                    text(
+                        "select table_name, privilege_type from information_schema.table_privileges"
+                        " where grantee = :r order by 1, 2"
+                    ),
+                    {"r": APP_ROLE},
+                )
+            ).all()
+            keys = (await conn.execute(text("select count(*) from tenant_data_keys"))).scalar()
+    finally:
+        await owner_keys.dispose()
+    assert keys, "world_a's sealed agent fields made it a data key"
+    assert owned == 0
+    assert can_create is False
+    rows_only = {"SELECT", "INSERT", "UPDATE", "DELETE"}
+    assert {(t, p) for t, p in grants} == {
+        (table, privilege)
+        for table in ("shredded_tenants", "tenant_data_keys")
+        for privilege in rows_only
+    }
 
 
 async def test_row_level_security_binds_the_application_role(

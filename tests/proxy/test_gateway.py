@@ -64,6 +64,7 @@ async def test_a_stream_answered_by_an_openai_deployment_is_billed_with_its_toke
     fake_anthropic: AnthropicFake,
     fake_openai: OpenAIFake,
     owner_db: Database,
+    fakes: dict[str, LLMFakeServer],
 ) -> None:
     """OpenAI-style providers report a stream's usage only when asked; the client did not
     ask, still the call is billed with the provider's counts and the client sees no extra
@@ -218,6 +219,7 @@ async def test_primary_provider_failing_falls_back_and_headers_say_so(
     fake_ollama: OllamaFake,
     fake_anthropic: AnthropicFake,
     owner_db: Database,
+    fakes: dict[str, LLMFakeServer],
 ) -> None:
     fake_ollama.configure(fail_status=500)
     raw = client(proxy, world_a.key).chat.completions.with_raw_response.create(
@@ -234,12 +236,15 @@ async def test_primary_provider_failing_falls_back_and_headers_say_so(
 def test_quality_group_falls_back_to_the_fast_group_when_its_models_fail(
     proxy: ProxyServer,
     world_a: TenantWorld,
+    fakes: dict[str, LLMFakeServer],
     fake_anthropic: AnthropicFake,
     fake_openai: OpenAIFake,
     fake_ollama: OllamaFake,
 ) -> None:
     """Every provider is up; only the models konstruct-quality asks for fail. The answer can
-    then only come from konstruct-fast, through the router's group fallback."""
+    then only come from konstruct-fast, through the router's group fallback, from its first
+    deployment (once an earlier test's cooled-down deployment has rested)."""
+    wait_until_answering(proxy, world_a.key, first="fast-ollama")
     fake_anthropic.configure(fail_models={"claude-sonnet-4-5": 500})
     fake_openai.configure(fail_models={"gpt-4o": 500})
     fake_ollama.configure(fail_models={"llama3.1:8b": 500})

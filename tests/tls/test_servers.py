@@ -1,12 +1,18 @@
-"""The proxy and the bridge web served over TLS 1.3, on top of Postgres and Redis over TLS 1.3.
+"""The proxy and the bridge web served over TLS 1.3, on top of Postgres and Redis over TLS 1.3,
+both with KONSTRUCT_ENV=production (which refuses any plain connection).
 
 One path crosses every wire: the admin API (HTTPS) makes a tenant in Postgres (TLS), the
-bridge fetches its key from the proxy's internal API and asks the agent through the gateway
-(HTTPS, trusting the CA), LiteLLM counts the call in its coordination Redis (TLS), and the
-proxy's "try agent" calls itself over HTTPS.
+bridge runs an agent turn through the proxy's internal API (HTTPS, trusting the CA), the
+agent runtime calls its own gateway over HTTPS (as "try agent" does), and LiteLLM counts the
+call in its coordination Redis (TLS). The portal's hop is Node's own client trusting
+the CA through NODE_EXTRA_CA_CERTS, as deploy/ sets it.
 """
 
+import json
+import os
+import shutil
 import ssl
+import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +22,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bridge.gateway import ask_agent
 from bridge.proxy_api import ProxyAPI
 from bridge.settings import Settings as BridgeSettings
 from policies.tls import client_context
@@ -29,8 +34,9 @@ pytestmark = [pytest.mark.tls, pytest.mark.e2e]
 
 PROXY_REDIS_DB = 4
 BRIDGE_REDIS_DB = 5
-# LiteLLM's rate limiter counts per key and per model group under these (redis_keys.py).
-LITELLM_LIMITER_PREFIXES = ("{api_key:", "{model_per_key:")
+# The gateway's cached key grants, and LiteLLM's rate limiter counters (per key and per model
+# group, for keys with a limit) live under these (redis_keys.py).
+GATEWAY_PREFIXES = ("konstruct:key_auth:", "{api_key:", "{model_per_key:")
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,7 @@ def tls_proxy(
         "OPENAI_API_KEY": "",
         "PROXY_PORT": str(port),
         "PROXY_WORKERS": "1",  # more workers: tests/tls/test_policy.py (the factory pickles)
+        "KONSTRUCT_ENV": "production",
     }
     with _serve_tls(certs, "proxy-tls", "proxy.serve", port, env) as server:
         yield server
@@ -105,7 +112,10 @@ def tls_bridge_web(certs: Certs, tls_redis: TlsRedis, tls_proxy: TlsServer) -> I
         "KONSTRUCT_PROXY_URL": tls_proxy.url,
         "KONSTRUCT_BRIDGE_KEY": BRIDGE_KEY,
         "SLACK_SIGNING_SECRET": "tls-suite-signing-secret",
+        "SLACK_CLIENT_ID": "tls-suite-client-id",
+        "SLACK_CLIENT_SECRET": "tls-suite-client-secret",
         "BRIDGE_PORT": str(port),
+        "KONSTRUCT_ENV": "production",
     }
     with _serve_tls(certs, "bridge-web-tls", "bridge.web", port, env) as server:
         yield server
@@ -174,26 +184,65 @@ async def test_a_tenant_call_crosses_every_wire_over_tls(
         assert tried.status_code == 200, tried.text
         assert tried.json()["reply"]
 
-    async with ProxyAPI(bridge_settings) as api:
-        tenant_key = await api.bridge_key(uuid.UUID(tenant_id))
     calls_before = len([r for r in ollama.requests if ollama.is_model_call(r)])
-    answer = await ask_agent(
-        bridge_settings,
-        tenant_key=tenant_key,
-        agent_id=uuid.UUID(agent_id),
-        messages=[{"role": "user", "content": "hello over TLS"}],
-        on_progress=_ignore_progress,
-    )
-    assert answer.from_model, answer.text
+    turn = {
+        "agent_id": agent_id,
+        "channel_id": "CTLS",
+        "thread_id": "1700000000.000100",
+        "text": "hello over TLS",
+        "sender_id": "U0TLS",
+        "source_event_id": f"EvTLS{uuid.uuid4().hex[:8]}",
+    }
+    async with ProxyAPI(bridge_settings) as api:
+        lines = [
+            line async for line in api.agent_turn(uuid.UUID(tenant_id), turn, read_timeout=120)
+        ]
+    done = json.loads(lines[-1])
+    assert done["type"] == "done", done
+    assert done["from_model"], done
     model_calls = [r for r in ollama.requests if ollama.is_model_call(r)]
     assert len(model_calls) == calls_before + 1
     assert "hello over TLS" in model_calls[-1].text
     assert "PERSONA-TLS" in (ollama.system_prompt_of(model_calls[-1]) or "")
-    # LiteLLM's own rate limiter keeps its counters in the coordination Redis: the TLS one.
+    # The gateway's shared state (the key grant's cache; LiteLLM's limiter counters for keys
+    # with a limit) is in the coordination Redis: the TLS one.
     with tls_redis.server.client(db=PROXY_REDIS_DB) as server:
         keys = [key.decode() for key in server.scan_iter(count=1000)]
-    assert any(key.startswith(LITELLM_LIMITER_PREFIXES) for key in keys), keys
+    assert any(key.startswith(GATEWAY_PREFIXES) for key in keys), keys
 
 
-async def _ignore_progress(text: str) -> None:
-    return None
+# What the portal's server does with KONSTRUCT_PROXY_URL: Node's fetch.
+NODE_FETCH = """
+fetch(process.argv[1]).then(
+  async (r) => console.log(JSON.stringify({status: r.status, body: await r.json()})),
+  (e) => console.log(JSON.stringify({error: String(e.cause?.code ?? e.cause ?? e)})),
+);
+"""
+
+
+def _node_fetch(url: str, extra_ca: Path | None) -> dict[str, object]:
+    node = shutil.which("node")
+    assert node is not None, "node is needed: the portal's hop is Node's TLS client"
+    env = {k: v for k, v in os.environ.items() if k != "NODE_EXTRA_CA_CERTS"}
+    if extra_ca is not None:
+        env["NODE_EXTRA_CA_CERTS"] = str(extra_ca)
+    result = subprocess.run(  # noqa: S603 (the machine's node, our script)
+        [node, "-e", NODE_FETCH, url], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    found: dict[str, object] = json.loads(result.stdout)
+    return found
+
+
+def test_the_portals_node_trusts_the_proxy_only_through_node_extra_ca_certs(
+    tls_proxy: TlsServer, certs: Certs
+) -> None:
+    url = f"{tls_proxy.url}/healthz"
+    trusted = _node_fetch(url, certs.files.ca_cert)
+    assert trusted["status"] == 200, trusted
+    assert trusted["body"]["checks"] == {"postgres": "ok", "redis": "ok"}  # type: ignore[index]
+    # Without it (or trusting another CA) Node refuses the proxy's certificate.
+    for extra_ca in (None, certs.rogue_ca):
+        refused = _node_fetch(url, extra_ca)
+        assert "status" not in refused, refused
+        assert "UNABLE_TO_VERIFY_LEAF_SIGNATURE" in str(refused["error"]), refused

@@ -2,7 +2,7 @@
 // tenant switcher (platform admins only), operator and logout; the unsaved-edits guard for every page.
 "use client";
 
-import { Activity, Bot, Building2, KeyRound, LogOut, Menu, MessageSquare, ScrollText, Users, type LucideIcon } from "lucide-react";
+import { Activity, Bot, Building2, Gauge, KeyRound, LogOut, Menu, MessageSquare, ScrollText, UserRound, Users, Wrench, type LucideIcon } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
@@ -18,8 +18,10 @@ const ICONS: Record<string, LucideIcon> = {
   Tenants: Building2,
   Overview: Building2,
   Agents: Bot,
+  Tools: Wrench,
   Keys: KeyRound,
   Slack: MessageSquare,
+  Limits: Gauge,
   Usage: Activity,
   Operators: Users,
   Audit: ScrollText,
@@ -122,6 +124,12 @@ function SidebarContent({ operator, pathname }: { operator: SessionOperator; pat
           {operator.email}
         </p>
         <p className="px-2 pb-2 text-xs text-muted-foreground">{operator.role === "platform_admin" ? "Platform admin" : "Tenant admin"}</p>
+        <Button asChild variant="ghost" size="sm" className={cn("w-full justify-start", pathname === "/profile" && "bg-accent")}>
+          <Link href="/profile" aria-current={pathname === "/profile" ? "page" : undefined}>
+            <UserRound aria-hidden />
+            Profile and password
+          </Link>
+        </Button>
         <form method="post" action="/logout">
           <Button type="submit" variant="ghost" size="sm" className="w-full justify-start">
             <LogOut aria-hidden />

@@ -22,7 +22,15 @@ export function navItems(role: OperatorRole, tenantId: string | null): NavItem[]
     role === "platform_admin"
       ? { label: "Tenants", href: "/tenants", match: "/tenants" }
       : { label: "Overview", href: base, match: "" };
-  const items = [first, section("Agents", "agents"), section("Keys", "keys"), section("Slack", "slack"), section("Usage", "usage")];
+  const items = [
+    first,
+    section("Agents", "agents"),
+    section("Tools", "tools"),
+    section("Keys", "keys"),
+    section("Slack", "slack"),
+    section("Limits", "limits"),
+    section("Usage", "usage"),
+  ];
   if (role === "platform_admin") items.push({ label: "Operators", href: "/operators", match: "/operators" });
   items.push(section("Audit", "audit"));
   return items;

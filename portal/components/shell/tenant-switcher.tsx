@@ -5,12 +5,13 @@ import { usePathname, useRouter } from "next/navigation";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { useTenants } from "@/features/tenants/api";
+import { SWITCHER_TENANTS } from "@/features/tenants/queries";
 import { leaveOrAsk } from "@/lib/leave-guard";
 
 export function TenantSwitcher({ currentTenantId }: { currentTenantId: string | null }) {
   const router = useRouter();
   const pathname = usePathname();
-  const { data, isLoading, isError } = useTenants({});
+  const { data, isLoading, isError } = useTenants(SWITCHER_TENANTS);
   const tenants = data?.items ?? [];
 
   function switchTo(tenantId: string) {

@@ -1,4 +1,4 @@
-// The Agent Designer form: identity, persona, instructions, tools, escalation, model tier and flags.
+// The Agent Designer form: identity, persona, instructions, the job, tools and their policies, escalation, model tier and flags.
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
@@ -14,28 +14,51 @@ import { SelectField } from "@/components/ui/select-field";
 import { Switch } from "@/components/ui/switch";
 import { TagInput } from "@/components/ui/tag-input";
 import { Textarea } from "@/components/ui/textarea";
-import type { AgentCreate, AgentUpdate } from "@/lib/api/types";
+import { choicesToAssignments } from "@/features/tools/schema";
+import type { AgentCreate, ToolAssignment } from "@/lib/api/types";
 import { applyApiError } from "@/lib/forms";
 import { useLeaveGuard } from "@/lib/leave-guard";
+import type { AgentSave, SavedAgent } from "./api";
 import { EscalationRulesField } from "./escalation-rules-field";
-import { agentSchema, valuesToAgent, type AgentValues } from "./schema";
+import { agentSchema, agentToValues, valuesToAgent, type AgentValues } from "./schema";
+import { ToolPicker } from "./tool-picker";
 
 const MODEL_TIERS = [
   { value: "fast", label: "Fast — quick, low-cost answers" },
   { value: "quality", label: "Quality — stronger reasoning, higher cost" },
 ];
 
-const FIELD_NAMES = ["name", "slug", "role", "persona", "system_prompt", "tool_assignments", "escalation_rules", "model_tier", "is_default", "is_active"] as const;
+const FIELD_NAMES = [
+  "name",
+  "slug",
+  "role",
+  "persona",
+  "system_prompt",
+  "job_description",
+  "statement_of_work",
+  "max_tool_steps",
+  "turn_deadline_seconds",
+  "approver_ids",
+  "tools",
+  "escalation_rules",
+  "model_tier",
+  "is_default",
+  "is_active",
+] as const;
 
 export type AgentFormProps = {
+  tenantId: string;
   defaultValues: AgentValues;
+  /** The agent's saved tools (its picker shows those no longer offered too). */
+  assignedTools?: ToolAssignment[];
   submitLabel: string;
-  onSubmit: (agent: AgentCreate) => Promise<unknown>;
+  /** Saves; resolves with the agent and tools as the proxy stored them (the form's new clean state) or nothing. */
+  onSubmit: (save: AgentSave) => Promise<SavedAgent | void>;
   /** Renders beside the form with the current values as API overrides (the live preview). */
-  aside?: (overrides: AgentUpdate) => ReactNode;
+  aside?: (draft: AgentCreate) => ReactNode;
 };
 
-export function AgentForm({ defaultValues, submitLabel, onSubmit, aside }: AgentFormProps) {
+export function AgentForm({ tenantId, defaultValues, assignedTools, submitLabel, onSubmit, aside }: AgentFormProps) {
   const {
     control,
     register,
@@ -48,8 +71,10 @@ export function AgentForm({ defaultValues, submitLabel, onSubmit, aside }: Agent
 
   const submit = handleSubmit(async (values) => {
     try {
-      await onSubmit(valuesToAgent(values));
-      reset(values);
+      const saved = await onSubmit({ agent: valuesToAgent(values), tools: choicesToAssignments(values.tools) });
+      // The stored agent is the new baseline, in the form's own shapes (numbers as text, no nulls), so the
+      // form is clean exactly when it shows what the proxy holds.
+      reset(saved ? agentToValues(saved.agent, saved.tools) : values);
     } catch (error) {
       applyApiError(error, setError, FIELD_NAMES);
     }
@@ -86,13 +111,63 @@ export function AgentForm({ defaultValues, submitLabel, onSubmit, aside }: Agent
             <Field id="agent-system-prompt" label="Instructions" error={errors.system_prompt?.message} description="Business knowledge and rules added to the system prompt.">
               <Textarea rows={6} {...register("system_prompt")} />
             </Field>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>The job</CardTitle>
+          </CardHeader>
+          <CardContent className="grid gap-4">
+            <Field
+              id="agent-job-description"
+              label="Job description"
+              error={errors.job_description?.message}
+              description="What this employee is hired to do, for whom, and what is out of scope."
+            >
+              <Textarea rows={4} placeholder="Answers customers' order and delivery questions for the web shop; does not give refunds." {...register("job_description")} />
+            </Field>
+            <Field
+              id="agent-statement-of-work"
+              label="Statement of work"
+              error={errors.statement_of_work?.message}
+              description="The work it delivers and how: steps, standards, what done looks like."
+            >
+              <Textarea rows={4} placeholder="Look the order up before answering; quote the order number; hand over to a person for complaints." {...register("statement_of_work")} />
+            </Field>
+            <div className="grid gap-4 md:grid-cols-2">
+              <Field id="agent-max-tool-steps" label="Tool steps per turn" error={errors.max_tool_steps?.message} description="How often one answer may use tools (1–50).">
+                <Input inputMode="numeric" {...register("max_tool_steps")} />
+              </Field>
+              <Field id="agent-turn-deadline" label="Time for one answer (seconds)" error={errors.turn_deadline_seconds?.message} description="The whole turn, tools included (5–600).">
+                <Input inputMode="numeric" {...register("turn_deadline_seconds")} />
+              </Field>
+            </div>
             <Controller
               control={control}
-              name="tool_assignments"
+              name="approver_ids"
               render={({ field }) => (
-                <Field id="agent-tools" label="Tools" error={errors.tool_assignments?.message} description="Type a tool name and press Enter.">
-                  <TagInput value={field.value} onChange={field.onChange} onBlur={field.onBlur} placeholder="order_lookup" />
+                <Field
+                  id="agent-approvers"
+                  label="Approvers (Slack user ids)"
+                  error={errors.approver_ids?.message ?? errors.approver_ids?.find?.((e) => e)?.message}
+                  description="Besides the person who asked, who may approve an “ask first” tool call. Type an id like U024BE7LH and press Enter."
+                >
+                  <TagInput value={field.value} onChange={field.onChange} onBlur={field.onBlur} placeholder="U024BE7LH" />
                 </Field>
+              )}
+            />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Tools</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <Controller
+              control={control}
+              name="tools"
+              render={({ field }) => (
+                <ToolPicker tenantId={tenantId} value={field.value} onChange={field.onChange} assigned={assignedTools} error={errors.tools?.message ?? errors.tools?.root?.message} />
               )}
             />
           </CardContent>
@@ -157,7 +232,7 @@ export function AgentForm({ defaultValues, submitLabel, onSubmit, aside }: Agent
 }
 
 /** Watches every field on its own, so typing re-renders the preview column and not the whole form. */
-function LiveAside({ control, render }: { control: Control<AgentValues>; render: (overrides: AgentUpdate) => ReactNode }) {
+function LiveAside({ control, render }: { control: Control<AgentValues>; render: (draft: AgentCreate) => ReactNode }) {
   const values = useWatch({ control }) as AgentValues;
   return <div className="grid gap-6 xl:sticky xl:top-6">{render(valuesToAgent(values))}</div>;
 }

@@ -1,42 +1,54 @@
-// Agent queries and mutations, plus the live prompt preview and the "Try it" call.
+// Agent queries and mutations (the agent with its tools), plus the live prompt preview.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, seg } from "@/lib/api/client";
-import type { Agent, AgentCreate, AgentPreview, AgentTryResult, AgentUpdate, ItemList } from "@/lib/api/types";
-
-export const agentKeys = {
-  list: (tenantId: string) => ["agents", tenantId] as const,
-  one: (tenantId: string, agentId: string) => ["agents", tenantId, agentId] as const,
-  preview: (tenantId: string, agentId: string, overrides: AgentUpdate) => ["agent-preview", tenantId, agentId, overrides] as const,
-};
-
-const agentsPath = (tenantId: string) => `tenants/${seg(tenantId)}/agents`;
-const agentPath = (tenantId: string, agentId: string) => `${agentsPath(tenantId)}/${seg(agentId)}`;
+import { api } from "@/lib/api/client";
+import { putAgentTools } from "@/features/tools/api";
+import { toolKeys } from "@/features/tools/queries";
+import type { Agent, AgentCreate, AgentPreview, AgentUpdate, ToolAssignment, ToolAssignmentIn } from "@/lib/api/types";
+import { agentKeys, agentPath, agentQuery, agentsPath, agentsQuery } from "./queries";
 
 export function useAgents(tenantId: string) {
-  return useQuery({
-    queryKey: agentKeys.list(tenantId),
-    queryFn: ({ signal }) => api<ItemList<Agent>>(agentsPath(tenantId), { signal }),
-  });
+  return useQuery(agentsQuery(tenantId));
 }
 
 export function useAgent(tenantId: string, agentId: string) {
-  return useQuery({
-    queryKey: agentKeys.one(tenantId, agentId),
-    queryFn: ({ signal }) => api<Agent>(agentPath(tenantId, agentId), { signal }),
-  });
+  return useQuery(agentQuery(tenantId, agentId));
 }
 
+export type AgentSave = { agent: AgentCreate; tools: ToolAssignmentIn[] };
+export type SavedAgent = { agent: Agent; tools: ToolAssignment[] };
+
+/** Thrown when a new agent was created but its tools were not saved: the agent exists, go to it. */
+export class ToolsNotSaved extends Error {
+  constructor(
+    readonly agent: Agent,
+    readonly cause: unknown,
+  ) {
+    super("The agent was created, but its tools were not saved.");
+  }
+}
+
+/** The agent, then its tools: one change, confirmed once both are stored. */
 export function useSaveAgent(tenantId: string, agentId?: string) {
   const client = useQueryClient();
   return useMutation({
     meta: { success: agentId ? "Agent saved" : "Agent created" },
-    mutationFn: (body: AgentCreate) =>
-      agentId
-        ? api<Agent>(agentPath(tenantId, agentId), { method: "PATCH", body })
-        : api<Agent>(agentsPath(tenantId), { method: "POST", body }),
-    onSuccess: (agent) => {
+    mutationFn: async ({ agent: body, tools }: AgentSave): Promise<SavedAgent> => {
+      const agent = agentId
+        ? await api<Agent>(agentPath(tenantId, agentId), { method: "PATCH", body })
+        : await api<Agent>(agentsPath(tenantId), { method: "POST", body });
+      if (!agentId && tools.length === 0) return { agent, tools: [] };
+      try {
+        return { agent, tools: await putAgentTools(tenantId, agent.id, tools) };
+      } catch (error) {
+        client.setQueryData(agentKeys.one(tenantId, agent.id), agent);
+        throw agentId ? error : new ToolsNotSaved(agent, error);
+      }
+    },
+    onSuccess: ({ agent, tools }) => {
       client.setQueryData(agentKeys.one(tenantId, agent.id), agent);
-      return client.invalidateQueries({ queryKey: agentKeys.list(tenantId) });
+      client.setQueryData(toolKeys.agent(tenantId, agent.id), { items: tools });
+      // Not awaited: the form is clean the moment the proxy has the agent, not after the list refetched.
+      void client.invalidateQueries({ queryKey: agentKeys.list(tenantId) });
     },
   });
 }
@@ -59,12 +71,5 @@ export function usePromptPreview(tenantId: string, agentId: string | undefined, 
     enabled: Boolean(agentId),
     placeholderData: keepPreviousData,
     staleTime: 60_000,
-  });
-}
-
-export function useTryAgent(tenantId: string, agentId: string) {
-  return useMutation({
-    mutationFn: (message: string) =>
-      api<AgentTryResult>(`${agentPath(tenantId, agentId)}/try`, { method: "POST", body: { message } }),
   });
 }

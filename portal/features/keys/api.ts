@@ -1,16 +1,11 @@
 // Tenant key queries and mutations; issuing and rotating answer the secret exactly once.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, seg } from "@/lib/api/client";
-import type { ItemList, TenantKey, TenantKeyCreate, TenantKeyCreated } from "@/lib/api/types";
-
-const keysPath = (tenantId: string) => `tenants/${seg(tenantId)}/keys`;
-export const keyKeys = { list: (tenantId: string) => ["keys", tenantId] as const };
+import type { TenantKey, TenantKeyCreate, TenantKeyCreated } from "@/lib/api/types";
+import { keyKeys, keysPath, keysQuery } from "./queries";
 
 export function useKeys(tenantId: string) {
-  return useQuery({
-    queryKey: keyKeys.list(tenantId),
-    queryFn: ({ signal }) => api<ItemList<TenantKey>>(keysPath(tenantId), { signal }),
-  });
+  return useQuery(keysQuery(tenantId));
 }
 
 export function useIssueKey(tenantId: string) {

@@ -1,16 +1,11 @@
 // Tenant limits (rate limits, budget, Slack message limits).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, seg } from "@/lib/api/client";
+import { api } from "@/lib/api/client";
 import type { Limits, LimitsUpdate } from "@/lib/api/types";
-
-const limitsPath = (tenantId: string) => `tenants/${seg(tenantId)}/limits`;
-export const limitKeys = { one: (tenantId: string) => ["limits", tenantId] as const };
+import { limitKeys, limitsPath, limitsQuery } from "./queries";
 
 export function useLimits(tenantId: string) {
-  return useQuery({
-    queryKey: limitKeys.one(tenantId),
-    queryFn: ({ signal }) => api<Limits>(limitsPath(tenantId), { signal }),
-  });
+  return useQuery(limitsQuery(tenantId));
 }
 
 export function usePutLimits(tenantId: string) {
@@ -20,7 +15,10 @@ export function usePutLimits(tenantId: string) {
     mutationFn: (body: LimitsUpdate) => api<Limits>(limitsPath(tenantId), { method: "PUT", body }),
     onSuccess: (limits) => {
       client.setQueryData(limitKeys.one(tenantId), limits);
-      return client.invalidateQueries({ queryKey: ["usage", tenantId] });
+      return Promise.all([
+        client.invalidateQueries({ queryKey: ["usage", tenantId] }),
+        client.invalidateQueries({ queryKey: ["tenants"] }),
+      ]);
     },
   });
 }

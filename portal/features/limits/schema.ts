@@ -21,16 +21,19 @@ const messagesPerMinute = (label: string) =>
     .trim()
     .refine((v) => WHOLE.test(v) && Number(v) <= 100_000, `${label} must be a whole number from 0 to 100,000.`);
 
+/** A monthly budget in USD as typed: empty for none. */
+export const budgetField = z
+  .string()
+  .trim()
+  .refine(
+    (v) => v === "" || (/^\d{1,8}(\.\d{1,4})?$/.test(v) && Number(v) <= 99_999_999),
+    "The budget is an amount in USD like 250 or 99.50 (up to 4 decimals), or empty for no budget.",
+  );
+
 export const limitsSchema = z.object({
   rpm_limit: optionalWhole("Requests per minute", 1_000_000),
   tpm_limit: optionalWhole("Tokens per minute", 1_000_000_000),
-  monthly_budget_usd: z
-    .string()
-    .trim()
-    .refine(
-      (v) => v === "" || (/^\d{1,8}(\.\d{1,4})?$/.test(v) && Number(v) <= 99_999_999),
-      "The budget is an amount in USD like 250 or 99.50 (up to 4 decimals), or empty for no budget.",
-    ),
+  monthly_budget_usd: budgetField,
   degrade_at_percent: z
     .string()
     .trim()

@@ -1,4 +1,4 @@
-// Invite an operator: email, initial password (shared out of band), role and tenant.
+// Invite an operator: email, role and tenant. They choose their own password from a one-time link.
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
@@ -8,9 +8,9 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { SelectField, type SelectOption } from "@/components/ui/select-field";
-import type { OperatorCreate } from "@/lib/api/types";
+import type { InvitationCreate } from "@/lib/api/types";
 import { applyApiError } from "@/lib/forms";
-import { inviteOperatorSchema, invitePayload, MIN_PASSWORD_LENGTH, type InviteOperatorValues } from "./schema";
+import { inviteOperatorSchema, invitePayload, type InviteOperatorValues } from "./schema";
 
 const ROLES = [
   { value: "tenant_admin", label: "Tenant admin — one tenant" },
@@ -25,7 +25,7 @@ export function InviteOperatorForm({
 }: {
   tenants: SelectOption[];
   defaultTenantId?: string;
-  onSubmit: (body: OperatorCreate) => Promise<unknown>;
+  onSubmit: (body: InvitationCreate) => Promise<unknown>;
   onCancel?: () => void;
 }) {
   const {
@@ -36,7 +36,7 @@ export function InviteOperatorForm({
     formState: { errors, isSubmitting },
   } = useForm<InviteOperatorValues>({
     resolver: zodResolver(inviteOperatorSchema),
-    defaultValues: { email: "", password: "", role: "tenant_admin", tenant_id: defaultTenantId },
+    defaultValues: { email: "", role: "tenant_admin", tenant_id: defaultTenantId },
   });
   const role = useWatch({ control, name: "role" });
 
@@ -44,7 +44,7 @@ export function InviteOperatorForm({
     try {
       await onSubmit(invitePayload(values));
     } catch (error) {
-      applyApiError(error, setError, ["email", "password", "role", "tenant_id"]);
+      applyApiError(error, setError, ["email", "role", "tenant_id"]);
     }
   });
 
@@ -53,14 +53,6 @@ export function InviteOperatorForm({
       <FormError message={errors.root?.server?.message} />
       <Field id="operator-email" label="Email" error={errors.email?.message}>
         <Input type="email" autoComplete="off" autoFocus {...register("email")} />
-      </Field>
-      <Field
-        id="operator-password"
-        label="Initial password"
-        error={errors.password?.message}
-        description={`At least ${MIN_PASSWORD_LENGTH} characters. Share it with them privately.`}
-      >
-        <Input type="password" autoComplete="new-password" {...register("password")} />
       </Field>
       <Controller
         control={control}
@@ -91,7 +83,7 @@ export function InviteOperatorForm({
           </Button>
         ) : null}
         <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting ? "Inviting…" : "Invite operator"}
+          {isSubmitting ? "Creating the link…" : "Create invitation link"}
         </Button>
       </div>
     </form>

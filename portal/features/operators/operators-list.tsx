@@ -1,4 +1,5 @@
-// Operators (platform admins only): invite tenant admins and remove operators.
+// Operators (platform admins only): invite by one-time link, reset passwords by link, remove operators,
+// withdraw open invitations; and the platform's own audit log.
 "use client";
 
 import { Plus } from "lucide-react";
@@ -17,20 +18,29 @@ import {
 } from "@/components/ui/alert-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card, CardContent } from "@/components/ui/card";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useTenants } from "@/features/tenants/api";
 import { errorMessage } from "@/lib/api/errors";
 import { formatDateTime } from "@/lib/utils";
-import { useDeleteOperator, useInviteOperator, useOperators } from "./api";
+import { AuditLog } from "@/features/audit/audit-log";
+import type { InvitationIssued } from "@/lib/api/types";
+import { useDeleteOperator, useInvitations, useInviteOperator, useOperators, useResetPassword, useWithdrawInvitation } from "./api";
+import { InvitationLinkDialog } from "./invitation-link-dialog";
 import { InviteOperatorForm } from "./invite-operator-form";
+import { OPERATORS_TENANTS } from "./queries";
 
 export function OperatorsList({ currentOperatorId, inviteForTenantId }: { currentOperatorId: string; inviteForTenantId?: string }) {
   const operators = useOperators();
-  const tenants = useTenants({});
+  const tenants = useTenants(OPERATORS_TENANTS);
+  const invitations = useInvitations();
   const invite = useInviteOperator();
+  const reset = useResetPassword();
+  const withdraw = useWithdrawInvitation();
   const remove = useDeleteOperator();
+  const [issued, setIssued] = useState<InvitationIssued | null>(null);
+  const [now] = useState(() => Date.now());
   const [inviting, setInviting] = useState(Boolean(inviteForTenantId));
   const tenantOptions = (tenants.data?.items ?? []).map((tenant) => ({ value: tenant.id, label: tenant.name }));
   const tenantName = (id: string | null) => (id ? (tenants.data?.items.find((tenant) => tenant.id === id)?.name ?? id) : "All tenants");
@@ -51,14 +61,14 @@ export function OperatorsList({ currentOperatorId, inviteForTenantId }: { curren
             <DialogContent>
               <DialogHeader>
                 <DialogTitle>Invite an operator</DialogTitle>
-                <DialogDescription>They sign in with this email and the initial password you set.</DialogDescription>
+                <DialogDescription>You get a one-time link (valid 7 days) to send them; they choose their own password with it.</DialogDescription>
               </DialogHeader>
               <InviteOperatorForm
                 tenants={tenantOptions}
                 defaultTenantId={inviteForTenantId}
                 onCancel={() => setInviting(false)}
                 onSubmit={async (body) => {
-                  await invite.mutateAsync(body);
+                  setIssued(await invite.mutateAsync(body));
                   setInviting(false);
                 }}
               />
@@ -66,9 +76,10 @@ export function OperatorsList({ currentOperatorId, inviteForTenantId }: { curren
           </Dialog>
         }
       />
-      {remove.isError ? (
+      <InvitationLinkDialog issued={issued} onClose={() => setIssued(null)} />
+      {remove.error ?? reset.error ?? withdraw.error ? (
         <p role="alert" className="mb-4 text-sm text-destructive">
-          {errorMessage(remove.error)}
+          {errorMessage(remove.error ?? reset.error ?? withdraw.error)}
         </p>
       ) : null}
       <Card>
@@ -87,6 +98,7 @@ export function OperatorsList({ currentOperatorId, inviteForTenantId }: { curren
                   <TableHead>Role</TableHead>
                   <TableHead>Tenant</TableHead>
                   <TableHead>Added</TableHead>
+                  <TableHead>Last sign-in</TableHead>
                   <TableHead>
                     <span className="sr-only">Actions</span>
                   </TableHead>
@@ -105,10 +117,34 @@ export function OperatorsList({ currentOperatorId, inviteForTenantId }: { curren
                     <TableCell label="Added" className="text-muted-foreground">
                       {formatDateTime(operator.created_at)}
                     </TableCell>
+                    <TableCell label="Last sign-in" className="text-muted-foreground">
+                      {operator.last_login_at ? formatDateTime(operator.last_login_at) : "Never"}
+                    </TableCell>
                     <TableCell className="sm:text-right">
                       {operator.id === currentOperatorId ? (
                         <span className="text-xs text-muted-foreground">You</span>
                       ) : (
+                        <span className="flex flex-wrap gap-2 sm:justify-end">
+                        <AlertDialog>
+                          <AlertDialogTrigger asChild>
+                            <Button variant="outline" size="sm">
+                              Reset password
+                            </Button>
+                          </AlertDialogTrigger>
+                          <AlertDialogContent>
+                            <AlertDialogHeader>
+                              <AlertDialogTitle>Reset the password of {operator.email}?</AlertDialogTitle>
+                              <AlertDialogDescription>
+                                Their password stops working and they are signed out everywhere at once. You get a one-time link (valid 1 day)
+                                with which they choose a new one.
+                              </AlertDialogDescription>
+                            </AlertDialogHeader>
+                            <AlertDialogFooter>
+                              <AlertDialogCancel>Cancel</AlertDialogCancel>
+                              <AlertDialogAction onClick={() => reset.mutate(operator.id, { onSuccess: setIssued })}>Reset password</AlertDialogAction>
+                            </AlertDialogFooter>
+                          </AlertDialogContent>
+                        </AlertDialog>
                         <AlertDialog>
                           <AlertDialogTrigger asChild>
                             <Button variant="outline" size="sm">
@@ -126,6 +162,7 @@ export function OperatorsList({ currentOperatorId, inviteForTenantId }: { curren
                             </AlertDialogFooter>
                           </AlertDialogContent>
                         </AlertDialog>
+                        </span>
                       )}
                     </TableCell>
                   </TableRow>
@@ -135,6 +172,58 @@ export function OperatorsList({ currentOperatorId, inviteForTenantId }: { curren
           )}
         </CardContent>
       </Card>
+      <Card className="mt-6">
+        <CardHeader>
+          <CardTitle>Open invitations and reset links</CardTitle>
+          <CardDescription>Links not used yet. A new link for the same person replaces the old one.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          {invitations.isPending ? (
+            <LoadingState label="Loading invitations…" />
+          ) : invitations.isError ? (
+            <ErrorState error={invitations.error} onRetry={() => invitations.refetch()} />
+          ) : invitations.data.items.length === 0 ? (
+            <p className="text-sm text-muted-foreground">No open invitations.</p>
+          ) : (
+            <Table>
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Email</TableHead>
+                  <TableHead>For</TableHead>
+                  <TableHead>Expires</TableHead>
+                  <TableHead>
+                    <span className="sr-only">Actions</span>
+                  </TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {invitations.data.items.map((invitation) => {
+                  const expired = Date.parse(invitation.expires_at) <= now;
+                  return (
+                    <TableRow key={invitation.id}>
+                      <TableCell className="font-medium">{invitation.email}</TableCell>
+                      <TableCell label="For">
+                        {invitation.purpose === "reset" ? "Password reset" : invitation.role === "platform_admin" ? "Platform admin" : `Tenant admin of ${tenantName(invitation.tenant_id)}`}
+                      </TableCell>
+                      <TableCell label="Expires">
+                        {expired ? <Badge variant="warning">Expired</Badge> : formatDateTime(invitation.expires_at)}
+                      </TableCell>
+                      <TableCell className="sm:text-right">
+                        <Button variant="outline" size="sm" disabled={withdraw.isPending} onClick={() => withdraw.mutate(invitation.id)}>
+                          Withdraw
+                        </Button>
+                      </TableCell>
+                    </TableRow>
+                  );
+                })}
+              </TableBody>
+            </Table>
+          )}
+        </CardContent>
+      </Card>
+      <section aria-labelledby="platform-audit" className="mt-6">
+        <AuditLog scope={{ kind: "platform" }} headingId="platform-audit" />
+      </section>
     </>
   );
 }

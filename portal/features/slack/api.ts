@@ -1,16 +1,16 @@
-// Slack connection queries and mutations, and the "Add to Slack" install link.
+// Slack connection queries and mutations, the workspace's channel list, and the "Add to Slack" install link.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, seg } from "@/lib/api/client";
-import type { ItemList, SlackConnection, SlackConnectionCreate, SlackConnectionUpdate, SlackInstallLink } from "@/lib/api/types";
-
-const connectionsPath = (tenantId: string) => `tenants/${seg(tenantId)}/slack-connections`;
-export const slackKeys = { list: (tenantId: string) => ["slack-connections", tenantId] as const };
+import type { SlackConnection, SlackConnectionCreate, SlackConnectionUpdate, SlackInstallLink } from "@/lib/api/types";
+import { connectionsPath, slackAppQuery, slackChannelsQuery, slackConnectionsQuery, slackKeys } from "./queries";
 
 export function useSlackConnections(tenantId: string) {
-  return useQuery({
-    queryKey: slackKeys.list(tenantId),
-    queryFn: ({ signal }) => api<ItemList<SlackConnection>>(connectionsPath(tenantId), { signal }),
-  });
+  return useQuery(slackConnectionsQuery(tenantId));
+}
+
+/** The workspace's channels as Slack lists them to the bot; no retry, so a refusal shows at once (links still work). */
+export function useSlackChannels(tenantId: string, connectionId: string) {
+  return useQuery({ ...slackChannelsQuery(tenantId, connectionId), staleTime: 60_000, retry: false });
 }
 
 export function useCreateSlackConnection(tenantId: string) {
@@ -45,4 +45,8 @@ export function useSlackInstallLink(tenantId: string) {
   return useMutation({
     mutationFn: () => api<SlackInstallLink>(`tenants/${seg(tenantId)}/slack-install-link`, { method: "POST" }),
   });
+}
+
+export function useSlackApp() {
+  return useQuery({ ...slackAppQuery(), staleTime: 5 * 60_000 });
 }

@@ -1,4 +1,4 @@
-// A workspace's routing: its default agent and per-channel agent overrides (channel id → agent).
+// A workspace's routing: its default agent and per-channel agent overrides (channel → agent), channels picked by name.
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
@@ -10,15 +10,20 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { SelectField, type SelectOption } from "@/components/ui/select-field";
 import type { SlackConnection, SlackConnectionUpdate } from "@/lib/api/types";
+import { errorMessage } from "@/lib/api/errors";
 import { applyApiError } from "@/lib/forms";
 import { useLeaveGuard } from "@/lib/leave-guard";
+import { useSlackChannels } from "./api";
+import { ChannelPicker } from "./channel-picker";
 import { channelAgentsPayload, channelAgentsSchema, NO_AGENT, type ChannelAgentsValues } from "./schema";
 
 export function ChannelAgentsForm({
+  tenantId,
   connection,
   agents,
   onSubmit,
 }: {
+  tenantId: string;
   connection: Pick<SlackConnection, "id" | "default_agent_id" | "channel_agents">;
   agents: SelectOption[];
   onSubmit: (body: Pick<SlackConnectionUpdate, "default_agent_id" | "channel_agents">) => Promise<unknown>;
@@ -39,6 +44,8 @@ export function ChannelAgentsForm({
   });
   const { fields, append, remove } = useFieldArray({ control, name: "overrides" });
   const prefix = `connection-${connection.id}`;
+  const channelList = useSlackChannels(tenantId, connection.id);
+  const channels = channelList.data?.items;
 
   useLeaveGuard(isDirty);
 
@@ -70,12 +77,42 @@ export function ChannelAgentsForm({
       />
       <fieldset className="grid gap-2">
         <legend className="mb-1 text-sm font-medium">Channel overrides</legend>
+        {channels ? (
+          <p className="text-xs text-muted-foreground">
+            Choose a channel by name from this workspace{channelList.data?.truncated ? " (the first channels Slack listed)" : ""}. The app
+            answers only where it was added: in Slack, /invite the app to the channel.
+          </p>
+        ) : (
+          <p className="text-xs text-muted-foreground">
+            {channelList.isError ? `The channel list could not be loaded: ${errorMessage(channelList.error)} ` : null}A channel is named by
+            its Slack id. In Slack, right-click the channel → Copy → Copy link, and paste the link here; or open the channel’s details:
+            the id (C… or G…) is at the bottom of About.
+          </p>
+        )}
         {fields.length === 0 ? <p className="text-sm text-muted-foreground">Every channel uses the default agent.</p> : null}
         {fields.map((field, index) => (
           <div key={field.id} role="group" aria-label={`Channel override ${index + 1}`} className="grid items-start gap-2 sm:grid-cols-[1fr_1fr_auto]">
-            <Field id={`${prefix}-override-${index}-channel`} label={`Channel id (override ${index + 1})`} error={errors.overrides?.[index]?.channel_id?.message}>
-              <Input placeholder="C024BE91L" spellCheck={false} {...register(`overrides.${index}.channel_id`)} />
-            </Field>
+            {channels ? (
+              <Controller
+                control={control}
+                name={`overrides.${index}.channel_id`}
+                render={({ field: channel }) => (
+                  <ChannelPicker
+                    id={`${prefix}-override-${index}-channel`}
+                    label={`Channel (override ${index + 1})`}
+                    value={channel.value}
+                    onChange={channel.onChange}
+                    onBlur={channel.onBlur}
+                    channels={channels}
+                    error={errors.overrides?.[index]?.channel_id?.message}
+                  />
+                )}
+              />
+            ) : (
+              <Field id={`${prefix}-override-${index}-channel`} label={`Channel link or id (override ${index + 1})`} error={errors.overrides?.[index]?.channel_id?.message}>
+                <Input placeholder="C024BE91L" spellCheck={false} {...register(`overrides.${index}.channel_id`)} />
+              </Field>
+            )}
             <Controller
               control={control}
               name={`overrides.${index}.agent_id`}

@@ -29,12 +29,21 @@ export function slackConnectionPayload(values: SlackConnectionValues): SlackConn
   };
 }
 
+/** A channel id from what people paste: the id itself, or a channel link like …/archives/C024BE91L. */
+export function channelIdFrom(text: string): string {
+  const value = text.trim();
+  return /\/archives\/([CG][A-Z0-9]+)/.exec(value)?.[1] ?? value;
+}
+
 export const channelAgentsSchema = z.object({
   default_agent_id: z.string(),
   overrides: z
     .array(
       z.object({
-        channel_id: z.string().trim().regex(CHANNEL_ID, "A channel id starts with C or G, e.g. C024BE91L."),
+        channel_id: z
+          .string()
+          .transform(channelIdFrom)
+          .pipe(z.string().regex(CHANNEL_ID, "Paste the channel's link or its id (C or G then letters and digits, e.g. C024BE91L).")),
         agent_id: z.string().min(1, "Choose the agent for this channel."),
       }),
     )

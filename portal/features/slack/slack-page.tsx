@@ -1,7 +1,8 @@
-// Slack for one tenant: install, manual connection, workspace status, channel routing, and limits.
+// Slack for one tenant: a connection wizard (what the app does, its permissions and manifest, then "Add to
+// Slack" or a bot token Konstruct checks with Slack), each workspace's health, and channel routing.
 "use client";
 
-import { useMemo } from "react";
+import { useMemo, type ReactNode } from "react";
 import { EmptyState, ErrorState, LoadingState, PageHeader } from "@/components/states";
 import {
   AlertDialog,
@@ -19,14 +20,30 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import type { SelectOption } from "@/components/ui/select-field";
 import { useAgents } from "@/features/agents/api";
-import { LimitsCard } from "@/features/limits/limits-card";
 import { errorMessage } from "@/lib/api/errors";
 import type { SlackConnection } from "@/lib/api/types";
+import type { HealthFields } from "./connection-health";
 import { formatDateTime } from "@/lib/utils";
 import { AddToSlackButton } from "./add-to-slack-button";
+import { ConnectionHealth } from "./connection-health";
+import { SlackAppManifest, SlackAppPermissions, WhatTheAppDoes } from "./slack-app-guide";
 import { useCreateSlackConnection, useDeleteSlackConnection, useSlackConnections, useUpdateSlackConnection } from "./api";
 import { ChannelAgentsForm } from "./channel-agents-form";
 import { SlackConnectionForm } from "./slack-connection-form";
+
+function Step({ number, title, children }: { number: number; title: string; children: ReactNode }) {
+  return (
+    <li className="grid gap-3 sm:grid-cols-[2rem_minmax(0,1fr)]">
+      <span aria-hidden className="flex size-7 items-center justify-center rounded-full bg-primary text-sm font-semibold text-primary-foreground">
+        {number}
+      </span>
+      <div className="grid min-w-0 gap-3">
+        <h3 className="font-medium">{title}</h3>
+        {children}
+      </div>
+    </li>
+  );
+}
 
 export function SlackPage({ tenantId }: { tenantId: string }) {
   const connections = useSlackConnections(tenantId);
@@ -39,21 +56,48 @@ export function SlackPage({ tenantId }: { tenantId: string }) {
 
   return (
     <>
-      <PageHeader title="Slack" description="Where this tenant's AI employees work, which agent answers in which channel, and how much." />
+      <PageHeader title="Slack" description="Where this tenant's AI employees work, and which agent answers in which channel. Message limits are under Limits." />
       <div className="grid gap-6">
         <Card>
           <CardHeader>
             <CardTitle>Connect a workspace</CardTitle>
-            <CardDescription>Install the Konstruct app with Slack’s consent screen, or paste a bot token you already have.</CardDescription>
+            <CardDescription>Four steps; the first three say what a workspace admin is agreeing to.</CardDescription>
           </CardHeader>
-          <CardContent className="grid gap-6">
-            <AddToSlackButton tenantId={tenantId} />
-            <details className="rounded-md border p-4">
-              <summary className="cursor-pointer text-sm font-medium">Enter a bot token manually</summary>
-              <div className="mt-4">
-                <SlackConnectionForm agents={agentOptions} onSubmit={(body) => createConnection.mutateAsync(body)} />
-              </div>
-            </details>
+          <CardContent>
+            <ol className="grid gap-6">
+              <Step number={1} title="What the app does">
+                <WhatTheAppDoes />
+              </Step>
+              <Step number={2} title="The permissions it asks for, and why">
+                <SlackAppPermissions />
+              </Step>
+              <Step number={3} title="The app in Slack (once per deployment)">
+                <details className="rounded-md border p-3">
+                  <summary className="cursor-pointer text-sm font-medium">Show the app&apos;s manifest for this deployment</summary>
+                  <div className="mt-3">
+                    <SlackAppManifest />
+                  </div>
+                </details>
+              </Step>
+              <Step number={4} title="Connect">
+                <div className="grid gap-4">
+                  <p className="text-sm text-muted-foreground">
+                    “Add to Slack” opens Slack’s consent screen for the workspace you choose; you come back here when it is done.
+                  </p>
+                  <AddToSlackButton tenantId={tenantId} />
+                  <details className="rounded-md border p-4">
+                    <summary className="cursor-pointer text-sm font-medium">Or enter a bot token you already have</summary>
+                    <p className="mt-3 text-sm text-muted-foreground">
+                      Konstruct checks the token with Slack before saving it: the workspace and bot user must be the ones the token
+                      belongs to. It is stored encrypted and never shown again.
+                    </p>
+                    <div className="mt-4">
+                      <SlackConnectionForm agents={agentOptions} onSubmit={(body) => createConnection.mutateAsync(body)} />
+                    </div>
+                  </details>
+                </div>
+              </Step>
+            </ol>
           </CardContent>
         </Card>
         <section aria-labelledby="workspaces-heading" className="grid gap-4">
@@ -74,7 +118,6 @@ export function SlackPage({ tenantId }: { tenantId: string }) {
             ))
           )}
         </section>
-        <LimitsCard tenantId={tenantId} />
       </div>
     </>
   );
@@ -94,6 +137,7 @@ function ConnectionCard({ tenantId, connection, agents }: { tenantId: string; co
           <CardDescription>
             <span className="font-mono">{connection.workspace_id}</span> · bot <span className="font-mono">{connection.bot_user_id}</span> · connected{" "}
             {formatDateTime(connection.created_at)}
+            {(connection as Partial<HealthFields>).is_enterprise_install ? " · org-wide install (Enterprise Grid)" : null}
           </CardDescription>
         </div>
         <div className="flex items-center gap-2">
@@ -122,13 +166,14 @@ function ConnectionCard({ tenantId, connection, agents }: { tenantId: string; co
           </AlertDialog>
         </div>
       </CardHeader>
-      <CardContent>
+      <CardContent className="grid gap-4">
+        <ConnectionHealth connection={connection} />
         {actionError ? (
           <p role="alert" className="mb-3 text-sm text-destructive">
             {errorMessage(actionError)}
           </p>
         ) : null}
-        <ChannelAgentsForm connection={connection} agents={agents} onSubmit={(body) => update.mutateAsync(body)} />
+        <ChannelAgentsForm tenantId={tenantId} connection={connection} agents={agents} onSubmit={(body) => update.mutateAsync(body)} />
       </CardContent>
     </Card>
   );

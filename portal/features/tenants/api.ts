@@ -1,29 +1,24 @@
 // Tenant queries and mutations against the admin API.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, seg } from "@/lib/api/client";
-import type { ItemList, Tenant, TenantCreate, TenantUpdate } from "@/lib/api/types";
+import type { Tenant, TenantCreate, TenantUpdate } from "@/lib/api/types";
 import { toast } from "@/lib/toast";
-
-export type TenantFilters = { q?: string; status?: string };
-
-export const tenantKeys = {
-  all: ["tenants"] as const,
-  list: (filters: TenantFilters) => ["tenants", "list", filters] as const,
-  one: (tenantId: string) => ["tenants", "one", tenantId] as const,
-};
+import { tenantKeys, tenantQuery, tenantsQuery, tenantStatsQuery, type TenantFilters } from "./queries";
 
 export function useTenants(filters: TenantFilters) {
   return useQuery({
-    queryKey: tenantKeys.list(filters),
-    queryFn: ({ signal }) => api<ItemList<Tenant>>("tenants", { query: filters, signal }),
+    ...tenantsQuery(filters),
+    // The current page stays on screen while the next one loads (sorting, paging, typing a search).
+    placeholderData: keepPreviousData,
   });
 }
 
+export function useTenantStats(tenantId: string) {
+  return useQuery(tenantStatsQuery(tenantId));
+}
+
 export function useTenant(tenantId: string) {
-  return useQuery({
-    queryKey: tenantKeys.one(tenantId),
-    queryFn: ({ signal }) => api<Tenant>(`tenants/${seg(tenantId)}`, { signal }),
-  });
+  return useQuery(tenantQuery(tenantId));
 }
 
 export function useCreateTenant() {

@@ -1,5 +1,7 @@
 // Tenant form rules.
 import { z } from "zod";
+import { budgetField } from "@/features/limits/schema";
+import type { TenantCreate } from "@/lib/api/types";
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -14,6 +16,20 @@ export const tenantSchema = z.object({
 });
 
 export type TenantValues = z.infer<typeof tenantSchema>;
+
+/** A new tenant may start with its monthly budget (the other limits keep their defaults). */
+export const newTenantSchema = tenantSchema.extend({ monthly_budget_usd: budgetField });
+
+export type NewTenantValues = z.infer<typeof newTenantSchema>;
+
+export function newTenantPayload(values: NewTenantValues): TenantCreate {
+  const budget = values.monthly_budget_usd.trim();
+  return {
+    name: values.name.trim(),
+    slug: values.slug.trim(),
+    ...(budget === "" ? {} : { monthly_budget_usd: budget }),
+  };
+}
 
 export function slugify(name: string): string {
   return name

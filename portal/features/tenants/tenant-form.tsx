@@ -1,4 +1,5 @@
-// Create or edit a tenant (name + slug; the slug follows the name until edited by hand).
+// Create or edit a tenant (name + slug; the slug follows the name until edited by hand). A new tenant may
+// start with its monthly budget.
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
@@ -9,13 +10,13 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { applyApiError } from "@/lib/forms";
 import { useLeaveGuard } from "@/lib/leave-guard";
-import type { Tenant } from "@/lib/api/types";
-import { slugify, tenantSchema, type TenantValues } from "./schema";
+import type { Tenant, TenantCreate } from "@/lib/api/types";
+import { newTenantPayload, newTenantSchema, slugify, type NewTenantValues } from "./schema";
 
 export type TenantFormProps = {
   tenant?: Pick<Tenant, "name" | "slug">;
   submitLabel: string;
-  onSubmit: (values: TenantValues) => Promise<unknown>;
+  onSubmit: (body: TenantCreate) => Promise<unknown>;
   onCancel?: () => void;
 };
 
@@ -27,9 +28,9 @@ export function TenantForm({ tenant, submitLabel, onSubmit, onCancel }: TenantFo
     setError,
     getFieldState,
     formState: { errors, isSubmitting, isDirty },
-  } = useForm<TenantValues>({
-    resolver: zodResolver(tenantSchema),
-    defaultValues: { name: tenant?.name ?? "", slug: tenant?.slug ?? "" },
+  } = useForm<NewTenantValues>({
+    resolver: zodResolver(newTenantSchema),
+    defaultValues: { name: tenant?.name ?? "", slug: tenant?.slug ?? "", monthly_budget_usd: "" },
   });
 
   useLeaveGuard(isDirty);
@@ -42,9 +43,9 @@ export function TenantForm({ tenant, submitLabel, onSubmit, onCancel }: TenantFo
 
   const submit = handleSubmit(async (values) => {
     try {
-      await onSubmit(values);
+      await onSubmit(newTenantPayload(values));
     } catch (error) {
-      applyApiError(error, setError, ["name", "slug"]);
+      applyApiError(error, setError, ["name", "slug", "monthly_budget_usd"]);
     }
   });
 
@@ -62,6 +63,16 @@ export function TenantForm({ tenant, submitLabel, onSubmit, onCancel }: TenantFo
       >
         <Input autoComplete="off" spellCheck={false} {...register("slug")} />
       </Field>
+      {tenant ? null : (
+        <Field
+          id="tenant-budget"
+          label="Monthly budget in USD (optional)"
+          error={errors.monthly_budget_usd?.message}
+          description="Calls are refused once it is spent. Empty: no budget. Every limit can be changed later under Limits."
+        >
+          <Input inputMode="decimal" placeholder="250" autoComplete="off" {...register("monthly_budget_usd")} />
+        </Field>
+      )}
       <div className="flex justify-end gap-2">
         {onCancel ? (
           <Button variant="outline" onClick={onCancel}>

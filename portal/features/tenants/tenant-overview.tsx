@@ -1,9 +1,10 @@
 // A tenant's overview: details and shortcuts; platform admins also edit, suspend/resume and delete it.
 "use client";
 
-import { Activity, Bot, KeyRound, MessageSquare } from "lucide-react";
+import { Activity, Bot, Gauge, KeyRound, MessageSquare } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import type { ReactNode } from "react";
 import { ErrorState, LoadingState, PageHeader } from "@/components/states";
 import {
   AlertDialog,
@@ -21,8 +22,9 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { errorMessage } from "@/lib/api/errors";
 import type { Tenant } from "@/lib/api/types";
-import { formatDateTime } from "@/lib/utils";
-import { useDeleteTenant, useSetTenantStatus, useTenant, useUpdateTenant } from "./api";
+import { formatDateTime, formatRelative } from "@/lib/utils";
+import { useDeleteTenant, useSetTenantStatus, useTenant, useTenantStats, useUpdateTenant } from "./api";
+import { SlackStatus, SpendAgainstBudget } from "./tenant-figures";
 import { DeleteTenantDialog } from "./delete-tenant-dialog";
 import { TenantForm } from "./tenant-form";
 import { TenantStatusBadge } from "./tenant-status-badge";
@@ -30,8 +32,9 @@ import { TenantStatusBadge } from "./tenant-status-badge";
 const SECTIONS = [
   { sub: "agents", label: "Agents", text: "Design the AI employees and their personas.", icon: Bot },
   { sub: "keys", label: "Keys", text: "Issue, rotate and revoke API keys.", icon: KeyRound },
-  { sub: "slack", label: "Slack", text: "Connect workspaces, route channels, set limits.", icon: MessageSquare },
-  { sub: "usage", label: "Usage", text: "Tokens, cost and budget.", icon: Activity },
+  { sub: "slack", label: "Slack", text: "Connect workspaces and route channels to agents.", icon: MessageSquare },
+  { sub: "limits", label: "Limits", text: "Monthly budget, rate limits, Slack message limits.", icon: Gauge },
+  { sub: "usage", label: "Usage", text: "Calls, tokens, cost and latency; CSV export.", icon: Activity },
 ];
 
 export function TenantOverview({ tenantId, canManage }: { tenantId: string; canManage: boolean }) {
@@ -67,7 +70,8 @@ function Overview({ tenant, canManage }: { tenant: Tenant; canManage: boolean })
           This tenant is suspended: its keys and Slack workspaces get no answers until it is resumed.
         </Alert>
       ) : null}
-      <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-4">
+      <TenantFigures tenantId={tenant.id} base={base} />
+      <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-5">
         {SECTIONS.map(({ sub, label, text, icon: Icon }) => (
           <Link
             key={sub}
@@ -110,8 +114,8 @@ function Overview({ tenant, canManage }: { tenant: Tenant; canManage: boolean })
                 key={`${tenant.name}/${tenant.slug}`}
                 tenant={tenant}
                 submitLabel="Save changes"
-                onSubmit={async (values) => {
-                  await updateTenant.mutateAsync(values);
+                onSubmit={async ({ name, slug }) => {
+                  await updateTenant.mutateAsync({ name, slug });
                   router.refresh();
                 }}
               />
@@ -160,5 +164,46 @@ function Overview({ tenant, canManage }: { tenant: Tenant; canManage: boolean })
         </Card>
       ) : null}
     </>
+  );
+}
+
+function Figure({ label, href, children }: { label: string; href: string; children: ReactNode }) {
+  return (
+    <Link
+      href={href}
+      className="grid content-start gap-1 rounded-lg border bg-card p-4 transition-colors hover:bg-accent focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+    >
+      <span className="text-xs uppercase tracking-wide text-muted-foreground">{label}</span>
+      <span className="text-lg font-semibold">{children}</span>
+    </Link>
+  );
+}
+
+/** The numbers an operator looks for first, each linking where it is managed. */
+function TenantFigures({ tenantId, base }: { tenantId: string; base: string }) {
+  const stats = useTenantStats(tenantId);
+  if (stats.isPending) return <LoadingState label="Loading figures…" rows={1} />;
+  if (stats.isError) return <ErrorState error={stats.error} onRetry={() => stats.refetch()} />;
+  const figures = stats.data;
+  return (
+    <section aria-label="Figures" className="mb-6 grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
+      <Figure label="Agents" href={`${base}/agents`}>
+        {figures.agents}
+        <span className="text-sm font-normal text-muted-foreground"> · {figures.active_agents} active · {figures.keys} keys</span>
+      </Figure>
+      <Figure label="Slack" href={`${base}/slack`}>
+        <SlackStatus stats={figures} />
+      </Figure>
+      <Figure label="Spend this month" href={`${base}/usage`}>
+        <SpendAgainstBudget stats={figures} label="This tenant" />
+      </Figure>
+      <Figure label="Last activity" href={`${base}/usage`}>
+        {/* "3 minutes ago" may have moved on between the server's HTML and the browser's first render. */}
+        <span title={formatDateTime(figures.last_activity_at)} suppressHydrationWarning>
+          {formatRelative(figures.last_activity_at)}
+        </span>
+        <span className="block text-sm font-normal text-muted-foreground">{figures.calls_this_month} calls this month</span>
+      </Figure>
+    </section>
   );
 }

@@ -45,3 +45,21 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return "Something went wrong.";
 }
+
+/**
+ * An ApiError as plain data, so a server component can hand it to the browser (React passes no Error objects);
+ * it still has an Error's shape (`name`, `message`), as a query's error must.
+ */
+export type ApiErrorJson = ApiErrorBody["error"] & { name: "ApiError"; status: number };
+
+/** Only what the operator would see anyway: a proxy error as it is, anything else as the plain 500 words. */
+export function apiErrorToJson(error: unknown): ApiErrorJson {
+  if (error instanceof ApiError) {
+    return { name: "ApiError", status: error.status, message: error.message, type: error.type, code: error.code, fields: error.fields };
+  }
+  return { name: "ApiError", status: 500, message: defaultMessage(500), type: "server_error", code: "server_error" };
+}
+
+export function apiErrorFromJson(json: ApiErrorJson): ApiError {
+  return new ApiError(json.status, json);
+}

@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The platform's own log (platform operators, invitations), newest first */
+        get: operations["list_platform_audit_admin_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/auth/login": {
         parameters: {
             query?: never;
@@ -38,6 +55,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Use a link once: choose the password, and get a session */
+        post: operations["accept_invitation_admin_invitations_accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/invitations/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What an invitation or reset link is for (no sign-in: the token is the proof) */
+        post: operations["preview_invitation_admin_invitations_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/me": {
         parameters: {
             query?: never;
@@ -55,6 +106,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change your own password (current one required); every other session ends */
+        post: operations["change_password_admin_me_password_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/operators": {
         parameters: {
             query?: never;
@@ -65,9 +133,44 @@ export interface paths {
         /** List operators (platform admins) */
         get: operations["list_operators_admin_operators_get"];
         put?: never;
-        /** Invite an operator */
+        /** Create an operator with a chosen password (scripts; people get an invitation) */
         post: operations["create_operator_admin_operators_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/operators/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invitations and reset links not used yet (expired ones too) */
+        get: operations["list_invitations_admin_operators_invitations_get"];
+        put?: never;
+        /** Invite an operator: a one-time link (7 days) where they choose their password */
+        post: operations["invite_operator_admin_operators_invitations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/operators/invitations/{invitation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw an invitation */
+        delete: operations["withdraw_invitation_admin_operators_invitations__invitation_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -90,6 +193,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/operators/{operator_id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reset a password: it and every session end; a one-time link (1 day) sets a new one */
+        post: operations["reset_password_admin_operators__operator_id__password_reset_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/slack-app": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Slack app's manifest for this deployment, its scopes and events */
+        get: operations["slack_app_admin_slack_app_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/tenants": {
         parameters: {
             query?: never;
@@ -97,7 +234,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List tenants (a tenant admin sees its own) */
+        /** Tenants with their figures, sorted and paged (a tenant admin sees its own) */
         get: operations["list_tenants_admin_tenants_get"];
         put?: never;
         /** Create a tenant */
@@ -145,6 +282,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/tenants/{tenant_id}/agents/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The system prompt a draft agent would get */
+        post: operations["preview_draft_admin_tenants__tenant_id__agents_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/tenants/{tenant_id}/agents/try": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 'Try it': a draft agent answers a conversation (NDJSON events; nothing stored) */
+        post: operations["try_draft_admin_tenants__tenant_id__agents_try_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/tenants/{tenant_id}/agents/{agent_id}": {
         parameters: {
             query?: never;
@@ -181,6 +352,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/tenants/{tenant_id}/agents/{agent_id}/tools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agent's tools and their policies */
+        get: operations["get_agent_tools_admin_tenants__tenant_id__agents__agent_id__tools_get"];
+        /** Replace the agent's tools (chosen from the registry) and their policies */
+        put: operations["set_agent_tools_admin_tenants__tenant_id__agents__agent_id__tools_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/tenants/{tenant_id}/agents/{agent_id}/try": {
         parameters: {
             query?: never;
@@ -190,8 +379,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send one message through the gateway as this agent */
+        /** Send one message to this agent through the agent runtime */
         post: operations["try_agent_admin_tenants__tenant_id__agents__agent_id__try_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/tenants/{tenant_id}/approvals/{approval_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The operator who asked in 'try it' approves or denies a tool call */
+        post: operations["post_operator_decision_admin_tenants__tenant_id__approvals__approval_id__decision_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -205,10 +411,64 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who did what to this tenant, newest first */
+        /** Who did what to this tenant, newest first: filtered, searched, paged */
         get: operations["list_audit_admin_tenants__tenant_id__audit_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/tenants/{tenant_id}/http-tools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registered HTTP tools */
+        get: operations["list_http_tools_admin_tenants__tenant_id__http_tools_get"];
+        put?: never;
+        /** Register an HTTP tool (secret headers stored encrypted) */
+        post: operations["create_http_tool_admin_tenants__tenant_id__http_tools_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/tenants/{tenant_id}/http-tools/{tool_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An HTTP tool */
+        get: operations["get_http_tool_admin_tenants__tenant_id__http_tools__tool_id__get"];
+        put?: never;
+        post?: never;
+        /** Remove an HTTP tool (and every agent's assignment of it) */
+        delete: operations["delete_http_tool_admin_tenants__tenant_id__http_tools__tool_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change an HTTP tool */
+        patch: operations["update_http_tool_admin_tenants__tenant_id__http_tools__tool_id__patch"];
+        trace?: never;
+    };
+    "/admin/tenants/{tenant_id}/http-tools/{tool_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Try the tool with arguments */
+        post: operations["test_http_tool_admin_tenants__tenant_id__http_tools__tool_id__test_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -285,6 +545,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/tenants/{tenant_id}/mcp-servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registered MCP servers */
+        get: operations["list_mcp_servers_admin_tenants__tenant_id__mcp_servers_get"];
+        put?: never;
+        /** Register an MCP server (credentials stored encrypted) and list its tools */
+        post: operations["create_mcp_server_admin_tenants__tenant_id__mcp_servers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/tenants/{tenant_id}/mcp-servers/{server_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An MCP server */
+        get: operations["get_mcp_server_admin_tenants__tenant_id__mcp_servers__server_id__get"];
+        put?: never;
+        post?: never;
+        /** Remove an MCP server (and every agent's assignment of its tools) */
+        delete: operations["delete_mcp_server_admin_tenants__tenant_id__mcp_servers__server_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change an MCP server's name, URL or credentials */
+        patch: operations["update_mcp_server_admin_tenants__tenant_id__mcp_servers__server_id__patch"];
+        trace?: never;
+    };
+    "/admin/tenants/{tenant_id}/mcp-servers/{server_id}/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List the server's tools again and keep the listing */
+        post: operations["refresh_mcp_server_admin_tenants__tenant_id__mcp_servers__server_id__refresh_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/tenants/{tenant_id}/mcp-servers/{server_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Try the server: list its tools, or call one with arguments */
+        post: operations["test_mcp_server_admin_tenants__tenant_id__mcp_servers__server_id__test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/tenants/{tenant_id}/resume": {
         parameters: {
             query?: never;
@@ -338,6 +669,23 @@ export interface paths {
         patch: operations["update_connection_admin_tenants__tenant_id__slack_connections__connection_id__patch"];
         trace?: never;
     };
+    "/admin/tenants/{tenant_id}/slack-connections/{connection_id}/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's channels, as Slack lists them to the bot (to pick by name) */
+        get: operations["list_channels_admin_tenants__tenant_id__slack_connections__connection_id__channels_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/tenants/{tenant_id}/slack-install-link": {
         parameters: {
             query?: never;
@@ -349,6 +697,23 @@ export interface paths {
         put?: never;
         /** 'Add to Slack' URL (10 min) */
         post: operations["slack_install_link_admin_tenants__tenant_id__slack_install_link_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/tenants/{tenant_id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Agents, keys, Slack status, spend and calls this month, last activity */
+        get: operations["tenant_stats_admin_tenants__tenant_id__stats_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -372,6 +737,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/tenants/{tenant_id}/tools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every tool agents can be given */
+        get: operations["list_registry_admin_tenants__tenant_id__tools_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/tenants/{tenant_id}/usage": {
         parameters: {
             query?: never;
@@ -379,8 +761,59 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Tokens and cost per day, model and agent */
+        /** Calls, tokens, cost and latency per day (every day), model, agent and key */
         get: operations["get_usage_admin_tenants__tenant_id__usage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/tenants/{tenant_id}/usage/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Usage as CSV: one line per day, model, agent and key */
+        get: operations["export_usage_admin_tenants__tenant_id__usage_export_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/tenants/{tenant_id}/usage/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 👍/👎 on answers in Slack, per agent */
+        get: operations["get_feedback_admin_tenants__tenant_id__usage_feedback_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/tenants/{tenant_id}/usage/tool-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tool calls per agent and tool: calls, failures, time */
+        get: operations["get_tool_call_usage_admin_tenants__tenant_id__usage_tool_calls_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -415,7 +848,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Store a workspace's bot token */
+        /** Store a workspace's bot token, using up the install's state */
         post: operations["post_installation_internal_slack_installations_post"];
         delete?: never;
         options?: never;
@@ -423,17 +856,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/internal/slack/oauth-states/{state}/consume": {
+    "/internal/slack/oauth-states/{state}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** An 'Add to Slack' state still waiting to be used: the tenant it was issued for */
+        get: operations["get_oauth_state_internal_slack_oauth_states__state__get"];
         put?: never;
-        /** Use up an 'Add to Slack' state once: the tenant it was issued for */
-        post: operations["consume_oauth_state_internal_slack_oauth_states__state__consume_post"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -457,17 +890,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/internal/tenants/{tenant_id}/bridge-key": {
+    "/internal/tenants/{tenant_id}/agent-turns": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** The bridge's key */
-        get: operations["get_bridge_key_internal_tenants__tenant_id__bridge_key_get"];
+        get?: never;
         put?: never;
-        post?: never;
+        /** Run one agent turn for a channel message (NDJSON events; once per source event) */
+        post: operations["post_agent_turn_internal_tenants__tenant_id__agent_turns_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/tenants/{tenant_id}/approvals/{approval_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A Slack user approves or denies an 'ask first' tool call */
+        post: operations["post_slack_decision_internal_tenants__tenant_id__approvals__approval_id__decision_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/tenants/{tenant_id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a person's 👍/👎 on an answer (a later vote replaces it) */
+        post: operations["post_feedback_internal_tenants__tenant_id__feedback_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/tenants/{tenant_id}/slack-connections/{connection_id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Slack uninstalled the app or refused its token: disable the connection */
+        post: operations["post_disable_internal_tenants__tenant_id__slack_connections__connection_id__disable_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/tenants/{tenant_id}/slack-connections/{connection_id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The bridge's last Slack call with the connection's token: worked, or its error */
+        post: operations["post_health_internal_tenants__tenant_id__slack_connections__connection_id__health_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -498,6 +999,8 @@ export interface components {
     schemas: {
         /** Agent */
         Agent: {
+            /** Approver Ids */
+            approver_ids: string[];
             /**
              * Created At
              * Format: date-time
@@ -514,6 +1017,10 @@ export interface components {
             is_active: boolean;
             /** Is Default */
             is_default: boolean;
+            /** Job Description */
+            job_description: string;
+            /** Max Tool Steps */
+            max_tool_steps: number;
             /**
              * Model Tier
              * @enum {string}
@@ -527,6 +1034,8 @@ export interface components {
             role: string;
             /** Slug */
             slug: string;
+            /** Statement Of Work */
+            statement_of_work: string;
             /** System Prompt */
             system_prompt: string;
             /**
@@ -534,8 +1043,8 @@ export interface components {
              * Format: uuid
              */
             tenant_id: string;
-            /** Tool Assignments */
-            tool_assignments: string[];
+            /** Turn Deadline Seconds */
+            turn_deadline_seconds: number;
             /**
              * Updated At
              * Format: date-time
@@ -544,6 +1053,8 @@ export interface components {
         };
         /** AgentCreate */
         AgentCreate: {
+            /** Approver Ids */
+            approver_ids?: string[];
             /** Escalation Rules */
             escalation_rules?: components["schemas"]["EscalationRuleIn"][];
             /**
@@ -556,6 +1067,16 @@ export interface components {
              * @default false
              */
             is_default: boolean;
+            /**
+             * Job Description
+             * @default
+             */
+            job_description: string;
+            /**
+             * Max Tool Steps
+             * @default 8
+             */
+            max_tool_steps: number;
             /**
              * Model Tier
              * @default fast
@@ -577,12 +1098,32 @@ export interface components {
             /** Slug */
             slug?: string | null;
             /**
+             * Statement Of Work
+             * @default
+             */
+            statement_of_work: string;
+            /**
              * System Prompt
              * @default
              */
             system_prompt: string;
-            /** Tool Assignments */
-            tool_assignments?: string[];
+            /**
+             * Turn Deadline Seconds
+             * @default 90
+             */
+            turn_deadline_seconds: number;
+        };
+        /** AgentFeedback */
+        AgentFeedback: {
+            /**
+             * Agent Id
+             * Format: uuid
+             */
+            agent_id: string;
+            /** Down */
+            down: number;
+            /** Up */
+            up: number;
         };
         /** AgentPreview */
         AgentPreview: {
@@ -611,12 +1152,18 @@ export interface components {
         };
         /** AgentUpdate */
         AgentUpdate: {
+            /** Approver Ids */
+            approver_ids?: string[] | null;
             /** Escalation Rules */
             escalation_rules?: components["schemas"]["EscalationRuleIn"][] | null;
             /** Is Active */
             is_active?: boolean | null;
             /** Is Default */
             is_default?: boolean | null;
+            /** Job Description */
+            job_description?: string | null;
+            /** Max Tool Steps */
+            max_tool_steps?: number | null;
             /** Model Tier */
             model_tier?: ("fast" | "quality") | null;
             /** Name */
@@ -627,10 +1174,70 @@ export interface components {
             role?: string | null;
             /** Slug */
             slug?: string | null;
+            /** Statement Of Work */
+            statement_of_work?: string | null;
             /** System Prompt */
             system_prompt?: string | null;
-            /** Tool Assignments */
-            tool_assignments?: string[] | null;
+            /** Turn Deadline Seconds */
+            turn_deadline_seconds?: number | null;
+        };
+        /** Assignment */
+        Assignment: {
+            /** Available */
+            available: boolean;
+            /** Description */
+            description: string;
+            /** Http Tool Id */
+            http_tool_id: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "http" | "mcp";
+            /** Mcp Server Id */
+            mcp_server_id: string | null;
+            /** Mcp Tool Name */
+            mcp_tool_name: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Policy
+             * @enum {string}
+             */
+            policy: "auto" | "ask" | "off";
+        };
+        /**
+         * AssignmentIn
+         * @description One registry tool for the agent: an HTTP tool, or one tool of an MCP server.
+         */
+        AssignmentIn: {
+            /** Http Tool Id */
+            http_tool_id?: string | null;
+            /** Mcp Server Id */
+            mcp_server_id?: string | null;
+            /** Mcp Tool Name */
+            mcp_tool_name?: string | null;
+            /**
+             * Name
+             * @description The function name the model sees; default: the tool's.
+             */
+            name?: string | null;
+            /**
+             * Policy
+             * @default ask
+             * @enum {string}
+             */
+            policy: "auto" | "ask" | "off";
+        };
+        /** AssignmentsIn */
+        AssignmentsIn: {
+            /** Tools */
+            tools: components["schemas"]["AssignmentIn"][];
         };
         /** AuditEntry */
         AuditEntry: {
@@ -652,10 +1259,20 @@ export interface components {
             /** Target */
             target: string;
         };
-        /** BridgeKey */
-        BridgeKey: {
-            /** Key */
-            key: string;
+        /** AuditPage */
+        AuditPage: {
+            /** Actions */
+            actions: string[];
+            /** Actors */
+            actors: string[];
+            /** Items */
+            items: components["schemas"]["AuditEntry"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
         };
         /** Budget */
         Budget: {
@@ -665,6 +1282,16 @@ export interface components {
             share: number | null;
             /** Spent Usd */
             spent_usd: string;
+        };
+        /** ChatMessage */
+        ChatMessage: {
+            /** Content */
+            content: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "user" | "assistant";
         };
         /** ConnectionCreate */
         ConnectionCreate: {
@@ -703,6 +1330,119 @@ export interface components {
             /** Workspace Name */
             workspace_name?: string | null;
         };
+        /** Decision */
+        Decision: {
+            /**
+             * Approval Id
+             * Format: uuid
+             */
+            approval_id: string;
+            /** Changed */
+            changed: boolean;
+            /** Decided By */
+            decided_by: string | null;
+            /** Status */
+            status: string;
+            /** Status Text */
+            status_text: string;
+            /** Tool Name */
+            tool_name: string;
+        };
+        /** DecisionIn */
+        DecisionIn: {
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "approve" | "deny";
+            /** User Id */
+            user_id: string;
+        };
+        /** DisableIn */
+        DisableIn: {
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "app_uninstalled" | "tokens_revoked" | "invalid_auth" | "account_inactive" | "token_revoked";
+            /** Token Sha256 */
+            token_sha256: string;
+        };
+        /** Disabled */
+        Disabled: {
+            /** Disabled */
+            disabled: boolean;
+        };
+        /**
+         * DraftAgent
+         * @description The Agent Designer's unsaved fields (slug, default and active flags do not matter here).
+         */
+        DraftAgent: {
+            /** Approver Ids */
+            approver_ids?: string[];
+            /** Escalation Rules */
+            escalation_rules?: components["schemas"]["EscalationRuleIn"][];
+            /**
+             * Is Active
+             * @default true
+             */
+            is_active: boolean;
+            /**
+             * Is Default
+             * @default false
+             */
+            is_default: boolean;
+            /**
+             * Job Description
+             * @default
+             */
+            job_description: string;
+            /**
+             * Max Tool Steps
+             * @default 8
+             */
+            max_tool_steps: number;
+            /**
+             * Model Tier
+             * @default fast
+             * @enum {string}
+             */
+            model_tier: "fast" | "quality";
+            /** Name */
+            name: string;
+            /**
+             * Persona
+             * @default
+             */
+            persona: string;
+            /**
+             * Role
+             * @default
+             */
+            role: string;
+            /** Slug */
+            slug?: string | null;
+            /**
+             * Statement Of Work
+             * @default
+             */
+            statement_of_work: string;
+            /**
+             * System Prompt
+             * @default
+             */
+            system_prompt: string;
+            /**
+             * Turn Deadline Seconds
+             * @default 90
+             */
+            turn_deadline_seconds: number;
+        };
+        /** DraftPreview */
+        DraftPreview: {
+            /** System Prompt */
+            system_prompt: string;
+        };
         /** EscalationRuleIn */
         EscalationRuleIn: {
             /** Keywords */
@@ -734,10 +1474,132 @@ export interface components {
              */
             target_type: "user" | "channel";
         };
+        /** FeedbackIn */
+        FeedbackIn: {
+            /**
+             * Agent Id
+             * Format: uuid
+             */
+            agent_id: string;
+            /** Channel Id */
+            channel_id: string;
+            /** Message Ts */
+            message_ts: string;
+            /**
+             * Rating
+             * @enum {integer}
+             */
+            rating: -1 | 1;
+            /** User Id */
+            user_id: string;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** HealthIn */
+        HealthIn: {
+            /** Error */
+            error?: string | null;
+        };
+        /** HttpTool */
+        HttpTool: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+            /** Name */
+            name: string;
+            /** Parameters */
+            parameters: {
+                [key: string]: unknown;
+            };
+            /** Secret Headers */
+            secret_headers: string[];
+            /** Status Text */
+            status_text: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Url */
+            url: string;
+        };
+        /** HttpToolCreate */
+        HttpToolCreate: {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Headers */
+            headers?: {
+                [key: string]: string;
+            };
+            /**
+             * Method
+             * @default GET
+             * @enum {string}
+             */
+            method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+            /** Name */
+            name: string;
+            /**
+             * Parameters
+             * @description JSON Schema of the arguments; mark a secret one "x-konstruct-secret": true.
+             */
+            parameters?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Status Text
+             * @default
+             */
+            status_text: string;
+            /**
+             * Url
+             * @description May contain {argument} placeholders in path and query.
+             */
+            url: string;
+        };
+        /**
+         * HttpToolUpdate
+         * @description Absent fields are kept; `headers` replaces the secret headers all at once.
+         */
+        HttpToolUpdate: {
+            /** Description */
+            description?: string | null;
+            /** Headers */
+            headers?: {
+                [key: string]: string;
+            } | null;
+            /** Method */
+            method?: ("GET" | "POST" | "PUT" | "PATCH" | "DELETE") | null;
+            /** Name */
+            name?: string | null;
+            /** Parameters */
+            parameters?: {
+                [key: string]: unknown;
+            } | null;
+            /** Status Text */
+            status_text?: string | null;
+            /** Url */
+            url?: string | null;
         };
         /** InstallLink */
         InstallLink: {
@@ -750,11 +1612,15 @@ export interface components {
             bot_token: string;
             /** Bot User Id */
             bot_user_id: string;
+            /** Enterprise Id */
+            enterprise_id?: string | null;
             /**
-             * Tenant Id
-             * Format: uuid
+             * Is Enterprise Install
+             * @default false
              */
-            tenant_id: string;
+            is_enterprise_install: boolean;
+            /** State */
+            state: string;
             /** Workspace Id */
             workspace_id: string;
             /**
@@ -762,6 +1628,133 @@ export interface components {
              * @default
              */
             workspace_name: string;
+        };
+        /** Invitation */
+        Invitation: {
+            /** Accepted At */
+            accepted_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Email */
+            email: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Invited By */
+            invited_by: string;
+            /**
+             * Purpose
+             * @enum {string}
+             */
+            purpose: "invite" | "reset";
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "platform_admin" | "tenant_admin";
+            /** Tenant Id */
+            tenant_id: string | null;
+        };
+        /** InvitationAccept */
+        InvitationAccept: {
+            /** Password */
+            password: string;
+            /** Token */
+            token: string;
+        };
+        /**
+         * InvitationCreate
+         * @description Who is invited; they choose their own password when they open the link.
+         */
+        InvitationCreate: {
+            /** Email */
+            email: string;
+            /**
+             * Role
+             * @default tenant_admin
+             * @enum {string}
+             */
+            role: "platform_admin" | "tenant_admin";
+            /** Tenant Id */
+            tenant_id?: string | null;
+        };
+        /** InvitationIssued */
+        InvitationIssued: {
+            /** Accepted At */
+            accepted_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Email */
+            email: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Invited By */
+            invited_by: string;
+            /**
+             * Purpose
+             * @enum {string}
+             */
+            purpose: "invite" | "reset";
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "platform_admin" | "tenant_admin";
+            /** Tenant Id */
+            tenant_id: string | null;
+            /** Token */
+            token: string;
+        };
+        /**
+         * InvitationPreview
+         * @description What the person opening a link sees before choosing a password.
+         */
+        InvitationPreview: {
+            /** Email */
+            email: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /**
+             * Purpose
+             * @enum {string}
+             */
+            purpose: "invite" | "reset";
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "platform_admin" | "tenant_admin";
+            /** Tenant Name */
+            tenant_name: string | null;
+        };
+        /** InvitationToken */
+        InvitationToken: {
+            /** Token */
+            token: string;
         };
         /** KeyCreate */
         KeyCreate: {
@@ -834,6 +1827,81 @@ export interface components {
             /** Token */
             token: string;
         };
+        /** McpServer */
+        McpServer: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Has Bearer Token */
+            has_bearer_token: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Last Error */
+            last_error: string;
+            /** Name */
+            name: string;
+            /** Secret Headers */
+            secret_headers: string[];
+            /** Tools */
+            tools: components["schemas"]["McpToolInfo"][];
+            /** Tools Listed At */
+            tools_listed_at: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Url */
+            url: string;
+        };
+        /** McpServerCreate */
+        McpServerCreate: {
+            /** Bearer Token */
+            bearer_token?: string | null;
+            /**
+             * Headers
+             * @description Secret headers sent with every request.
+             */
+            headers?: {
+                [key: string]: string;
+            };
+            /** Name */
+            name: string;
+            /** Url */
+            url: string;
+        };
+        /**
+         * McpServerUpdate
+         * @description Absent fields are kept; `bearer_token: null` removes it; `headers` replaces them all.
+         */
+        McpServerUpdate: {
+            /** Bearer Token */
+            bearer_token?: string | null;
+            /** Headers */
+            headers?: {
+                [key: string]: string;
+            } | null;
+            /** Name */
+            name?: string | null;
+            /** Url */
+            url?: string | null;
+        };
+        /** McpToolInfo */
+        McpToolInfo: {
+            /** Description */
+            description: string;
+            /** Input Schema */
+            input_schema: {
+                [key: string]: unknown;
+            };
+            /** Name */
+            name: string;
+        };
         /** OAuthState */
         OAuthState: {
             /**
@@ -856,6 +1924,8 @@ export interface components {
              * Format: uuid
              */
             id: string;
+            /** Last Login At */
+            last_login_at?: string | null;
             /**
              * Role
              * @enum {string}
@@ -864,7 +1934,10 @@ export interface components {
             /** Tenant Id */
             tenant_id: string | null;
         };
-        /** OperatorCreate */
+        /**
+         * OperatorCreate
+         * @description An operator with a password chosen by the caller (scripts; people get invitations).
+         */
         OperatorCreate: {
             /** Email */
             email: string;
@@ -879,20 +1952,53 @@ export interface components {
             /** Tenant Id */
             tenant_id?: string | null;
         };
+        /** OperatorDecisionIn */
+        OperatorDecisionIn: {
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "approve" | "deny";
+        };
+        /** Page[AgentFeedback] */
+        Page_AgentFeedback_: {
+            /** Items */
+            items: components["schemas"]["AgentFeedback"][];
+        };
         /** Page[Agent] */
         Page_Agent_: {
             /** Items */
             items: components["schemas"]["Agent"][];
         };
-        /** Page[AuditEntry] */
-        Page_AuditEntry_: {
+        /** Page[Assignment] */
+        Page_Assignment_: {
             /** Items */
-            items: components["schemas"]["AuditEntry"][];
+            items: components["schemas"]["Assignment"][];
+        };
+        /** Page[HttpTool] */
+        Page_HttpTool_: {
+            /** Items */
+            items: components["schemas"]["HttpTool"][];
+        };
+        /** Page[Invitation] */
+        Page_Invitation_: {
+            /** Items */
+            items: components["schemas"]["Invitation"][];
+        };
+        /** Page[McpServer] */
+        Page_McpServer_: {
+            /** Items */
+            items: components["schemas"]["McpServer"][];
         };
         /** Page[Operator] */
         Page_Operator_: {
             /** Items */
             items: components["schemas"]["Operator"][];
+        };
+        /** Page[RegistryTool] */
+        Page_RegistryTool_: {
+            /** Items */
+            items: components["schemas"]["RegistryTool"][];
         };
         /** Page[SlackConnection] */
         Page_SlackConnection_: {
@@ -904,15 +2010,96 @@ export interface components {
             /** Items */
             items: components["schemas"]["TenantKey"][];
         };
-        /** Page[Tenant] */
-        Page_Tenant_: {
-            /** Items */
-            items: components["schemas"]["Tenant"][];
-        };
         /** Page[ThreadMessage] */
         Page_ThreadMessage_: {
             /** Items */
             items: components["schemas"]["ThreadMessage"][];
+        };
+        /** Page[ToolCallUsage] */
+        Page_ToolCallUsage_: {
+            /** Items */
+            items: components["schemas"]["ToolCallUsage"][];
+        };
+        /** Paged[TenantSummary] */
+        Paged_TenantSummary_: {
+            /** Items */
+            items: components["schemas"]["TenantSummary"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** PasswordChange */
+        PasswordChange: {
+            /** Current Password */
+            current_password: string;
+            /** New Password */
+            new_password: string;
+        };
+        /**
+         * RegistryTool
+         * @description One tool an agent can be given, as the Designer's picker lists it.
+         */
+        RegistryTool: {
+            /** Description */
+            description: string;
+            /** Http Tool Id */
+            http_tool_id?: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "http" | "mcp";
+            /** Mcp Server Id */
+            mcp_server_id?: string | null;
+            /** Mcp Server Name */
+            mcp_server_name?: string | null;
+            /** Mcp Tool Name */
+            mcp_tool_name?: string | null;
+            /** Name */
+            name: string;
+        };
+        /** SlackApp */
+        SlackApp: {
+            /** Bot Events */
+            bot_events: string[];
+            /** Bot Scopes */
+            bot_scopes: string[];
+            /** Bridge Url */
+            bridge_url: string;
+            /** Events Url */
+            events_url: string;
+            /** Interactivity Url */
+            interactivity_url: string | null;
+            /** Manifest Yaml */
+            manifest_yaml: string;
+            /** Reachable By Slack */
+            reachable_by_slack: boolean;
+            /** Redirect Url */
+            redirect_url: string;
+        };
+        /**
+         * SlackChannel
+         * @description A channel of the workspace as Slack lists it to the bot (for picking by name).
+         */
+        SlackChannel: {
+            /** Id */
+            id: string;
+            /** Is Member */
+            is_member: boolean;
+            /** Is Private */
+            is_private: boolean;
+            /** Name */
+            name: string;
+        };
+        /** SlackChannelList */
+        SlackChannelList: {
+            /** Items */
+            items: components["schemas"]["SlackChannel"][];
+            /** Truncated */
+            truncated: boolean;
         };
         /** SlackConnection */
         SlackConnection: {
@@ -929,11 +2116,25 @@ export interface components {
             created_at: string;
             /** Default Agent Id */
             default_agent_id: string | null;
+            /** Disabled At */
+            disabled_at: string | null;
+            /** Disabled Reason */
+            disabled_reason: string | null;
+            /** Enterprise Id */
+            enterprise_id: string | null;
             /**
              * Id
              * Format: uuid
              */
             id: string;
+            /** Is Enterprise Install */
+            is_enterprise_install: boolean;
+            /** Last Error */
+            last_error: string | null;
+            /** Last Error At */
+            last_error_at: string | null;
+            /** Last Ok At */
+            last_ok_at: string | null;
             /**
              * Status
              * @enum {string}
@@ -977,6 +2178,11 @@ export interface components {
         };
         /** TenantCreate */
         TenantCreate: {
+            /**
+             * Monthly Budget Usd
+             * @description The monthly budget from the start; the other limits keep their defaults
+             */
+            monthly_budget_usd?: number | string | null;
             /** Name */
             name: string;
             /** Settings */
@@ -1045,6 +2251,59 @@ export interface components {
             /** Tpm Limit */
             tpm_limit: number | null;
         };
+        /**
+         * TenantStats
+         * @description The figures an operator looks for first; money this calendar month (UTC).
+         */
+        TenantStats: {
+            /** Active Agents */
+            active_agents: number;
+            /** Agents */
+            agents: number;
+            /** Budget Share */
+            budget_share: number | null;
+            /** Calls This Month */
+            calls_this_month: number;
+            /** Keys */
+            keys: number;
+            /** Last Activity At */
+            last_activity_at: string | null;
+            /** Monthly Budget Usd */
+            monthly_budget_usd: string | null;
+            /** Slack Status */
+            slack_status: string | null;
+            /** Slack Workspaces */
+            slack_workspaces: number;
+            /** Spend This Month Usd */
+            spend_this_month_usd: string;
+        };
+        /** TenantSummary */
+        TenantSummary: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Settings */
+            settings: {
+                [key: string]: unknown;
+            };
+            /** Slug */
+            slug: string;
+            stats: components["schemas"]["TenantStats"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "suspended";
+        };
         /** TenantUpdate */
         TenantUpdate: {
             /** Name */
@@ -1094,10 +2353,41 @@ export interface components {
             /** Text */
             text: string;
         };
-        /** TryIn */
-        TryIn: {
-            /** Message */
-            message: string;
+        /** ToolCallUsage */
+        ToolCallUsage: {
+            /** Agent Id */
+            agent_id: string | null;
+            /** Agent Name */
+            agent_name: string | null;
+            /** Calls */
+            calls: number;
+            /** Duration Ms */
+            duration_ms: number;
+            /** Failed */
+            failed: number;
+            /** Tool Name */
+            tool_name: string;
+        };
+        /** ToolTestIn */
+        ToolTestIn: {
+            /** Arguments */
+            arguments?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Tool
+             * @description MCP only: a tool to call; absent: list the server's tools.
+             */
+            tool?: string | null;
+        };
+        /** ToolTestOut */
+        ToolTestOut: {
+            /** Duration Ms */
+            duration_ms: number;
+            /** Ok */
+            ok: boolean;
+            /** Text */
+            text: string;
         };
         /** TryOut */
         TryOut: {
@@ -1108,15 +2398,66 @@ export interface components {
             /** Reply */
             reply: string;
         };
+        /**
+         * TurnIn
+         * @description One message from a channel for an agent to answer (the bridge's call).
+         */
+        TurnIn: {
+            /**
+             * Agent Id
+             * Format: uuid
+             */
+            agent_id: string;
+            /**
+             * Bot User Id
+             * @default
+             */
+            bot_user_id: string;
+            /** Channel Id */
+            channel_id: string;
+            /**
+             * Channel Type
+             * @default slack
+             * @constant
+             */
+            channel_type: "slack";
+            /**
+             * Sender Id
+             * @default
+             */
+            sender_id: string;
+            /** Source Event Id */
+            source_event_id: string;
+            /** Text */
+            text: string;
+            /** Thread Id */
+            thread_id: string;
+        };
         /** Usage */
         Usage: {
+            /** Agent Id */
+            agent_id?: string | null;
             budget: components["schemas"]["Budget"];
             /** By Agent */
             by_agent: components["schemas"]["UsageAgent"][];
             /** By Day */
             by_day: components["schemas"]["UsageDay"][];
+            /** By Key */
+            by_key: components["schemas"]["UsageKey"][];
             /** By Model */
             by_model: components["schemas"]["UsageModel"][];
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Key Id */
+            key_id?: string | null;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
             totals: components["schemas"]["UsageFigures"];
         };
         /** UsageAgent */
@@ -1125,6 +2466,8 @@ export interface components {
             agent_id: string | null;
             /** Agent Name */
             agent_name: string | null;
+            /** Avg Latency Ms */
+            avg_latency_ms?: number | null;
             /**
              * Calls
              * @default 0
@@ -1140,6 +2483,8 @@ export interface components {
              * @default 0
              */
             cost_usd: string;
+            /** P95 Latency Ms */
+            p95_latency_ms?: number | null;
             /**
              * Prompt Tokens
              * @default 0
@@ -1148,6 +2493,8 @@ export interface components {
         };
         /** UsageDay */
         UsageDay: {
+            /** Avg Latency Ms */
+            avg_latency_ms?: number | null;
             /**
              * Calls
              * @default 0
@@ -1168,6 +2515,8 @@ export interface components {
              * Format: date
              */
             day: string;
+            /** P95 Latency Ms */
+            p95_latency_ms?: number | null;
             /**
              * Prompt Tokens
              * @default 0
@@ -1176,6 +2525,8 @@ export interface components {
         };
         /** UsageFigures */
         UsageFigures: {
+            /** Avg Latency Ms */
+            avg_latency_ms?: number | null;
             /**
              * Calls
              * @default 0
@@ -1191,6 +2542,43 @@ export interface components {
              * @default 0
              */
             cost_usd: string;
+            /** P95 Latency Ms */
+            p95_latency_ms?: number | null;
+            /**
+             * Prompt Tokens
+             * @default 0
+             */
+            prompt_tokens: number;
+        };
+        /** UsageKey */
+        UsageKey: {
+            /** Avg Latency Ms */
+            avg_latency_ms?: number | null;
+            /**
+             * Calls
+             * @default 0
+             */
+            calls: number;
+            /**
+             * Completion Tokens
+             * @default 0
+             */
+            completion_tokens: number;
+            /**
+             * Cost Usd
+             * @default 0
+             */
+            cost_usd: string;
+            /** Key Id */
+            key_id: string | null;
+            /** Key Kind */
+            key_kind: string | null;
+            /** Key Name */
+            key_name: string | null;
+            /** Key Prefix */
+            key_prefix: string | null;
+            /** P95 Latency Ms */
+            p95_latency_ms?: number | null;
             /**
              * Prompt Tokens
              * @default 0
@@ -1199,6 +2587,8 @@ export interface components {
         };
         /** UsageModel */
         UsageModel: {
+            /** Avg Latency Ms */
+            avg_latency_ms?: number | null;
             /**
              * Calls
              * @default 0
@@ -1218,6 +2608,8 @@ export interface components {
             model: string;
             /** Model Group */
             model_group: string;
+            /** P95 Latency Ms */
+            p95_latency_ms?: number | null;
             /**
              * Prompt Tokens
              * @default 0
@@ -1256,7 +2648,17 @@ export interface components {
             connection_id: string;
             /** Default Agent Id */
             default_agent_id: string | null;
+            /** Enterprise Id */
+            enterprise_id: string | null;
+            /** Is Enterprise Install */
+            is_enterprise_install: boolean;
             limits: components["schemas"]["WorkspaceLimits"];
+            /** Queue Key Version */
+            queue_key_version: number;
+            /** Queue Keys */
+            queue_keys: {
+                [key: string]: string;
+            };
             /** Status */
             status: string;
             /**
@@ -1266,6 +2668,8 @@ export interface components {
             tenant_id: string;
             /** Tenant Status */
             tenant_status: string;
+            /** Workspace Id */
+            workspace_id: string;
         };
         /** WorkspaceLimits */
         WorkspaceLimits: {
@@ -1273,6 +2677,23 @@ export interface components {
             channel_messages_per_minute: number;
             /** Tenant Messages Per Minute */
             tenant_messages_per_minute: number;
+        };
+        /** TryIn */
+        proxy__features__agents__schemas__TryIn: {
+            /** Message */
+            message: string;
+        };
+        /**
+         * TryIn
+         * @description 'Try it': a draft agent and a conversation so far; nothing is stored as Slack history.
+         *     `agent_id` names the saved agent whose tools the draft uses (none: no tools).
+         */
+        proxy__features__runtime__schemas__TryIn: {
+            agent: components["schemas"]["DraftAgent"];
+            /** Agent Id */
+            agent_id?: string | null;
+            /** Messages */
+            messages: components["schemas"]["ChatMessage"][];
         };
     };
     responses: never;
@@ -1283,6 +2704,49 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_platform_audit_admin_audit_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                /** @description One action, or a family: "agent." */
+                action?: string | null;
+                actor?: string | null;
+                /** @description Search every column */
+                q?: string | null;
+                /** @description First day (UTC), included */
+                since?: string | null;
+                /** @description Last day (UTC), included */
+                until?: string | null;
+            };
+            header?: {
+                authorization?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     login_admin_auth_login_post: {
         parameters: {
             query?: never;
@@ -1345,6 +2809,72 @@ export interface operations {
             };
         };
     };
+    accept_invitation_admin_invitations_accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationAccept"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    preview_invitation_admin_invitations_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationToken"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPreview"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     me_admin_me_get: {
         parameters: {
             query?: never;
@@ -1363,6 +2893,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Operator"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    change_password_admin_me_password_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginOut"];
                 };
             };
             /** @description Validation Error */
@@ -1444,6 +3009,105 @@ export interface operations {
             };
         };
     };
+    list_invitations_admin_operators_invitations_get: {
+        parameters: {
+            query?: {
+                tenant_id?: string | null;
+            };
+            header?: {
+                authorization?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Invitation_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    invite_operator_admin_operators_invitations_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationIssued"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    withdraw_invitation_admin_operators_invitations__invitation_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                invitation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     delete_operator_admin_operators__operator_id__delete: {
         parameters: {
             query?: never;
@@ -1475,11 +3139,79 @@ export interface operations {
             };
         };
     };
+    reset_password_admin_operators__operator_id__password_reset_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                operator_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationIssued"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    slack_app_admin_slack_app_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlackApp"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_tenants_admin_tenants_get: {
         parameters: {
             query?: {
                 q?: string | null;
                 status?: ("active" | "suspended") | null;
+                sort?: "name" | "slug" | "created_at" | "status" | "agents" | "spend" | "last_activity";
+                order?: "asc" | "desc";
+                limit?: number;
+                offset?: number;
             };
             header?: {
                 authorization?: string | null;
@@ -1495,7 +3227,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_Tenant_"];
+                    "application/json": components["schemas"]["Paged_TenantSummary_"];
                 };
             };
             /** @description Validation Error */
@@ -1715,6 +3447,78 @@ export interface operations {
             };
         };
     };
+    preview_draft_admin_tenants__tenant_id__agents_preview_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftAgent"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftPreview"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    try_draft_admin_tenants__tenant_id__agents_try_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["proxy__features__runtime__schemas__TryIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     get_agent_admin_tenants__tenant_id__agents__agent_id__get: {
         parameters: {
             query?: never;
@@ -1857,6 +3661,78 @@ export interface operations {
             };
         };
     };
+    get_agent_tools_admin_tenants__tenant_id__agents__agent_id__tools_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                agent_id: string;
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Assignment_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_agent_tools_admin_tenants__tenant_id__agents__agent_id__tools_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                agent_id: string;
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Assignment_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     try_agent_admin_tenants__tenant_id__agents__agent_id__try_post: {
         parameters: {
             query?: never;
@@ -1871,7 +3747,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TryIn"];
+                "application/json": components["schemas"]["proxy__features__agents__schemas__TryIn"];
             };
         };
         responses: {
@@ -1895,7 +3771,90 @@ export interface operations {
             };
         };
     };
+    post_operator_decision_admin_tenants__tenant_id__approvals__approval_id__decision_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                approval_id: string;
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperatorDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_audit_admin_tenants__tenant_id__audit_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                /** @description One action, or a family: "agent." */
+                action?: string | null;
+                actor?: string | null;
+                /** @description Search every column */
+                q?: string | null;
+                /** @description First day (UTC), included */
+                since?: string | null;
+                /** @description Last day (UTC), included */
+                until?: string | null;
+            };
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_http_tools_admin_tenants__tenant_id__http_tools_get: {
         parameters: {
             query?: never;
             header?: {
@@ -1914,7 +3873,186 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_AuditEntry_"];
+                    "application/json": components["schemas"]["Page_HttpTool_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_http_tool_admin_tenants__tenant_id__http_tools_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HttpToolCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpTool"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_http_tool_admin_tenants__tenant_id__http_tools__tool_id__get: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                tool_id: string;
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpTool"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_http_tool_admin_tenants__tenant_id__http_tools__tool_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                tool_id: string;
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_http_tool_admin_tenants__tenant_id__http_tools__tool_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                tool_id: string;
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HttpToolUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HttpTool"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    test_http_tool_admin_tenants__tenant_id__http_tools__tool_id__test_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                tool_id: string;
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ToolTestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolTestOut"];
                 };
             };
             /** @description Validation Error */
@@ -2136,6 +4274,252 @@ export interface operations {
             };
         };
     };
+    list_mcp_servers_admin_tenants__tenant_id__mcp_servers_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_McpServer_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_mcp_server_admin_tenants__tenant_id__mcp_servers_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["McpServerCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpServer"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_mcp_server_admin_tenants__tenant_id__mcp_servers__server_id__get: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                server_id: string;
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpServer"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_mcp_server_admin_tenants__tenant_id__mcp_servers__server_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                server_id: string;
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_mcp_server_admin_tenants__tenant_id__mcp_servers__server_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                server_id: string;
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["McpServerUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpServer"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    refresh_mcp_server_admin_tenants__tenant_id__mcp_servers__server_id__refresh_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                server_id: string;
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpServer"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    test_mcp_server_admin_tenants__tenant_id__mcp_servers__server_id__test_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                server_id: string;
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ToolTestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolTestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     resume_tenant_admin_tenants__tenant_id__resume_post: {
         parameters: {
             query?: never;
@@ -2309,6 +4693,40 @@ export interface operations {
             };
         };
     };
+    list_channels_admin_tenants__tenant_id__slack_connections__connection_id__channels_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                connection_id: string;
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlackChannelList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     slack_install_link_admin_tenants__tenant_id__slack_install_link_post: {
         parameters: {
             query?: never;
@@ -2329,6 +4747,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InstallLink"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    tenant_stats_admin_tenants__tenant_id__stats_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantStats"];
                 };
             };
             /** @description Validation Error */
@@ -2375,7 +4826,161 @@ export interface operations {
             };
         };
     };
+    list_registry_admin_tenants__tenant_id__tools_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RegistryTool_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     get_usage_admin_tenants__tenant_id__usage_get: {
+        parameters: {
+            query?: {
+                /** @description The last N days (default 30) */
+                days?: number | null;
+                /** @description First day (UTC), inclusive */
+                start?: string | null;
+                /** @description Last day (UTC), inclusive; default today */
+                end?: string | null;
+                /** @description Only this agent's calls */
+                agent_id?: string | null;
+                /** @description Only this key's calls */
+                key_id?: string | null;
+            };
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Usage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_usage_admin_tenants__tenant_id__usage_export_csv_get: {
+        parameters: {
+            query?: {
+                /** @description The last N days (default 30) */
+                days?: number | null;
+                /** @description First day (UTC), inclusive */
+                start?: string | null;
+                /** @description Last day (UTC), inclusive; default today */
+                end?: string | null;
+                /** @description Only this agent's calls */
+                agent_id?: string | null;
+                /** @description Only this key's calls */
+                key_id?: string | null;
+            };
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_feedback_admin_tenants__tenant_id__usage_feedback_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AgentFeedback_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_tool_call_usage_admin_tenants__tenant_id__usage_tool_calls_get: {
         parameters: {
             query?: {
                 days?: number;
@@ -2396,7 +5001,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Usage"];
+                    "application/json": components["schemas"]["Page_ToolCallUsage_"];
                 };
             };
             /** @description Validation Error */
@@ -2467,7 +5072,7 @@ export interface operations {
             };
         };
     };
-    consume_oauth_state_internal_slack_oauth_states__state__consume_post: {
+    get_oauth_state_internal_slack_oauth_states__state__get: {
         parameters: {
             query?: never;
             header?: {
@@ -2502,7 +5107,9 @@ export interface operations {
     };
     get_workspace_internal_slack_workspaces__team_id__get: {
         parameters: {
-            query?: never;
+            query?: {
+                enterprise_id?: string | null;
+            };
             header?: {
                 authorization?: string | null;
             };
@@ -2533,7 +5140,7 @@ export interface operations {
             };
         };
     };
-    get_bridge_key_internal_tenants__tenant_id__bridge_key_get: {
+    post_agent_turn_internal_tenants__tenant_id__agent_turns_post: {
         parameters: {
             query?: never;
             header?: {
@@ -2544,7 +5151,47 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TurnIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    post_slack_decision_internal_tenants__tenant_id__approvals__approval_id__decision_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                approval_id: string;
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionIn"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -2552,8 +5199,117 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BridgeKey"];
+                    "application/json": components["schemas"]["Decision"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    post_feedback_internal_tenants__tenant_id__feedback_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    post_disable_internal_tenants__tenant_id__slack_connections__connection_id__disable_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                connection_id: string;
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisableIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Disabled"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    post_health_internal_tenants__tenant_id__slack_connections__connection_id__health_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                connection_id: string;
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HealthIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
@@ -2575,9 +5331,9 @@ export interface operations {
                 authorization?: string | null;
             };
             path: {
-                tenant_id: string;
                 channel_id: string;
                 thread_id: string;
+                tenant_id: string;
             };
             cookie?: never;
         };
@@ -2610,9 +5366,9 @@ export interface operations {
                 authorization?: string | null;
             };
             path: {
-                tenant_id: string;
                 channel_id: string;
                 thread_id: string;
+                tenant_id: string;
             };
             cookie?: never;
         };

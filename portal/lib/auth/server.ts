@@ -5,6 +5,8 @@ import { notFound, redirect } from "next/navigation";
 import { auth, type SessionOperator } from "@/auth";
 import { loginPath, REQUEST_PATH_HEADER } from "@/lib/auth/callback";
 import { proxyUrl } from "@/lib/config";
+import { answerOf, requestInit, withQuery, type AdminCall, type RequestOptions } from "@/lib/api/client";
+import { ApiError } from "@/lib/api/errors";
 import type { Tenant } from "@/lib/api/types";
 
 const SESSION_COOKIE = "authjs.session-token";
@@ -31,8 +33,31 @@ export async function adminFetch(path: string, init: RequestInit = {}): Promise<
   return fetch(`${proxyUrl}/admin/${path}`, { ...init, headers, cache: "no-store" });
 }
 
+/** The proxy not answering, in its error shape: what the browser's forwarder says, and what pages show. */
+export const PROXY_UNREACHABLE = { message: "The Konstruct proxy cannot be reached.", type: "proxy", code: "proxy_unavailable" } as const;
+
+/**
+ * `api` for server components: the same paths, query strings, answers and errors, as the signed-in operator.
+ * A proxy that cannot be reached is a 502 in words; the cause (addresses, ports) stays in the server.
+ */
+export const serverApi: AdminCall = async <T>(path: string, options: RequestOptions = {}): Promise<T> => {
+  let res: Response;
+  try {
+    res = await adminFetch(withQuery(path.replace(/^\/+/, ""), options.query), requestInit(options));
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    throw new ApiError(502, PROXY_UNREACHABLE);
+  }
+  return answerOf<T>(res);
+};
+
 async function backToThisPage(reason?: string): Promise<never> {
   redirect(loginPath((await headers()).get(REQUEST_PATH_HEADER) ?? "/", reason));
+}
+
+/** The proxy ended the session (logout elsewhere, expiry): sign in again, and come back here. */
+export function signInAgain(): Promise<never> {
+  return backToThisPage("expired");
 }
 
 /** The signed-in operator, or a redirect to /login (and back here afterwards). */
@@ -54,7 +79,7 @@ export async function requireResource<T>(path: string): Promise<T> {
   await requireOperator();
   const res = await adminFetch(path);
   if (res.status === 404 || res.status === 403 || res.status === 422) notFound();
-  if (res.status === 401) await backToThisPage("expired");
+  if (res.status === 401) await signInAgain();
   if (!res.ok) throw new Error(`The proxy answered ${res.status} for ${path}.`);
   return (await res.json()) as T;
 }

@@ -1,11 +1,13 @@
-// A change confirmed by a toast, through the real query client and forms; only the network is stubbed.
+// A change confirmed by a toast, through the real query client and forms; only the network is answered (MSW).
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Providers } from "@/components/providers";
 import { LimitsCard } from "@/features/limits/limits-card";
+import type { Limits, LimitsUpdate } from "@/lib/api/types";
+import { admin, apiError, received, server } from "@/tests/msw";
 
-const limits = {
+const limits: Limits = {
   rpm_limit: 600,
   tpm_limit: null,
   monthly_budget_usd: "250.0000",
@@ -14,22 +16,16 @@ const limits = {
   degrade_at_share: "0.800",
 };
 
-afterEach(() => vi.unstubAllGlobals());
-
 describe("toasts", () => {
   it("confirm a saved change, and say nothing when it failed", async () => {
-    const fetchMock = vi.fn(async (url: string, init?: RequestInit) => {
-      if (init?.method === "PUT") {
-        const body = JSON.parse(String(init.body)) as { monthly_budget_usd: string };
-        if (body.monthly_budget_usd === "1") {
-          return Response.json({ error: { message: "Budget below this month's spend", type: "validation_error", code: "validation_error" } }, { status: 422 });
-        }
-        return Response.json({ ...limits, ...body });
-      }
-      expect(url).toBe("/api/admin/tenants/t-1/limits");
-      return Response.json(limits);
-    });
-    vi.stubGlobal("fetch", fetchMock);
+    server.use(
+      admin("get", "/admin/tenants/{tenant_id}/limits", limits),
+      admin("put", "/admin/tenants/{tenant_id}/limits", ({ body }) =>
+        String(body.monthly_budget_usd) === "1"
+          ? apiError(422, "Budget below this month's spend", "validation_error", "validation_error")
+          : { ...limits, monthly_budget_usd: body.monthly_budget_usd == null ? null : String(body.monthly_budget_usd) },
+      ),
+    );
     render(
       <Providers>
         <LimitsCard tenantId="t-1" />
@@ -48,6 +44,11 @@ describe("toasts", () => {
     await userEvent.type(budget, "99");
     await userEvent.click(screen.getByRole("button", { name: "Save limits" }));
     expect(await within(notifications).findByText("Limits saved")).toBeInTheDocument();
+    const puts = received.filter((request) => request.method === "PUT");
+    expect(puts.map((request) => [request.path, (request.body as LimitsUpdate).monthly_budget_usd])).toEqual([
+      ["/api/admin/tenants/t-1/limits", "1"],
+      ["/api/admin/tenants/t-1/limits", "99"],
+    ]);
     await userEvent.click(within(notifications).getByRole("button", { name: "Dismiss" }));
     expect(notifications).toBeEmptyDOMElement();
   });

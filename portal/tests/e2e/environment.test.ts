@@ -7,6 +7,7 @@ const complete = {
   E2E_ADMIN_EMAIL: "admin@example.com",
   E2E_ADMIN_PASSWORD: "pw",
   E2E_FAKE_OPENAI_URL: "http://127.0.0.1:9000",
+  E2E_FAKE_SLACK_URL: "http://127.0.0.1:9001",
   AUTH_SECRET: "secret",
 };
 
@@ -23,6 +24,7 @@ describe("the end-to-end suite's environment", () => {
       adminEmail: "admin@example.com",
       adminPassword: "pw",
       fakeOpenAiUrl: "http://127.0.0.1:9000",
+      fakeSlackUrl: "http://127.0.0.1:9001",
       authSecret: "secret",
     });
   });

@@ -1,13 +1,14 @@
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { AgentForm } from "@/features/agents/agent-form";
 import { suggestAgentName } from "@/features/agents/names";
 import { agentDefaults } from "@/features/agents/schema";
 import { ApiError } from "@/lib/api/errors";
+import { renderWithRegistry } from "./registry-fixture";
 
 function renderForm(onSubmit = vi.fn().mockResolvedValue(undefined), aside?: (overrides: unknown) => React.ReactNode) {
-  render(<AgentForm defaultValues={agentDefaults("Ava Thompson")} submitLabel="Create agent" onSubmit={onSubmit} aside={aside} />);
+  renderWithRegistry(<AgentForm tenantId="t-1" defaultValues={agentDefaults("Ava Thompson")} submitLabel="Create agent" onSubmit={onSubmit} aside={aside} />);
   return onSubmit;
 }
 
@@ -45,10 +46,13 @@ describe("AgentForm", () => {
     expect(onSubmit).not.toHaveBeenCalled();
   });
 
-  it("submits tools, escalation rules, tier and flags as the API's agent", async () => {
+  it("submits registry tools with their policies, escalation rules, tier and flags as the API's agent", async () => {
     const onSubmit = renderForm();
     await fillRequired();
-    await userEvent.type(screen.getByLabelText("Tools"), "order_lookup{Enter}refunds,");
+    await userEvent.click(await screen.findByLabelText("Use of order_lookup"));
+    await userEvent.click(await screen.findByRole("option", { name: "Ask first" }));
+    await userEvent.click(screen.getByLabelText("Use of refunds"));
+    await userEvent.click(await screen.findByRole("option", { name: "Automatic" }));
     await userEvent.click(screen.getByRole("button", { name: "Add escalation rule" }));
     await userEvent.type(screen.getByLabelText("Keywords (rule 1)"), "refund{Enter}angry{Enter}");
     await userEvent.click(screen.getByLabelText("Escalate to (rule 1)"));
@@ -62,27 +66,66 @@ describe("AgentForm", () => {
 
     await waitFor(() => expect(onSubmit).toHaveBeenCalled());
     expect(onSubmit).toHaveBeenCalledWith({
+      tools: [
+        { http_tool_id: "h-1", policy: "ask" },
+        { mcp_server_id: "m-1", mcp_tool_name: "refunds", policy: "auto" },
+      ],
+      agent: {
       name: "Ava Thompson",
       role: "Customer support specialist",
       persona: "Warm and concise.",
       system_prompt: "",
-      tool_assignments: ["order_lookup", "refunds"],
+      job_description: "",
+      statement_of_work: "",
+      max_tool_steps: 8,
+      turn_deadline_seconds: 90,
+      approver_ids: [],
       escalation_rules: [{ keywords: ["refund", "angry"], target_type: "channel", target: "C024BE91L", note: "VIP customers" }],
       model_tier: "quality",
       is_default: true,
       is_active: true,
+      },
     });
   });
 
-  it("removes escalation rows and tags", async () => {
+  it("sends the job, the turn's limits and approvers, and checks them", async () => {
     const onSubmit = renderForm();
     await fillRequired();
-    await userEvent.type(screen.getByLabelText("Tools"), "a{Enter}b{Enter}");
-    await userEvent.click(screen.getByRole("button", { name: "Remove a" }));
+    await userEvent.type(screen.getByLabelText("Job description"), "Answers order questions.");
+    await userEvent.type(screen.getByLabelText("Statement of work"), "Looks the order up first.");
+    await userEvent.clear(screen.getByLabelText("Tool steps per turn"));
+    await userEvent.type(screen.getByLabelText("Tool steps per turn"), "99");
+    await userEvent.type(screen.getByLabelText("Approvers (Slack user ids)"), "U024BE7LH{Enter}");
+    await userEvent.click(screen.getByRole("button", { name: "Create agent" }));
+    expect(await screen.findByText("Tool steps per turn is a whole number from 1 to 50.")).toBeInTheDocument();
+    expect(onSubmit).not.toHaveBeenCalled();
+    await userEvent.clear(screen.getByLabelText("Tool steps per turn"));
+    await userEvent.type(screen.getByLabelText("Tool steps per turn"), "3");
+    await userEvent.click(screen.getByRole("button", { name: "Create agent" }));
+    await waitFor(() =>
+      expect(onSubmit).toHaveBeenCalledWith(
+        expect.objectContaining({ agent: expect.objectContaining({
+          job_description: "Answers order questions.",
+          statement_of_work: "Looks the order up first.",
+          max_tool_steps: 3,
+          turn_deadline_seconds: 90,
+          approver_ids: ["U024BE7LH"],
+        }) }),
+      ),
+    );
+  });
+
+  it("removes escalation rows, and a tool set back to off", async () => {
+    const onSubmit = renderForm();
+    await fillRequired();
+    await userEvent.click(await screen.findByLabelText("Use of order_lookup"));
+    await userEvent.click(await screen.findByRole("option", { name: "Automatic" }));
+    await userEvent.click(screen.getByLabelText("Use of order_lookup"));
+    await userEvent.click(await screen.findByRole("option", { name: "Off" }));
     await userEvent.click(screen.getByRole("button", { name: "Add escalation rule" }));
     await userEvent.click(screen.getByRole("button", { name: "Remove rule 1" }));
     await userEvent.click(screen.getByRole("button", { name: "Create agent" }));
-    await waitFor(() => expect(onSubmit).toHaveBeenCalledWith(expect.objectContaining({ tool_assignments: ["b"], escalation_rules: [] })));
+    await waitFor(() => expect(onSubmit).toHaveBeenCalledWith({ agent: expect.objectContaining({ escalation_rules: [] }), tools: [] }));
   });
 
   it("maps proxy field errors, including nested escalation ones", async () => {

@@ -10,16 +10,15 @@ const tenants = [
 ];
 
 describe("InviteOperatorForm", () => {
-  it("requires an email, a long enough password and a tenant for tenant admins", async () => {
+  it("requires an email and a tenant for tenant admins, and asks for no password", async () => {
     const onSubmit = vi.fn();
     render(<InviteOperatorForm tenants={tenants} onSubmit={onSubmit} />);
     await userEvent.type(screen.getByLabelText("Email"), "nope");
-    await userEvent.type(screen.getByLabelText("Initial password"), "short");
-    await userEvent.click(screen.getByRole("button", { name: "Invite operator" }));
+    await userEvent.click(screen.getByRole("button", { name: "Create invitation link" }));
 
     await screen.findByText("Choose the tenant this admin manages.");
     expect(screen.getByLabelText("Email")).toHaveAccessibleDescription("Enter a valid email address.");
-    expect(screen.getByLabelText("Initial password")).toHaveAccessibleDescription(/Use at least 12 characters\./);
+    expect(screen.queryByLabelText(/password/i)).not.toBeInTheDocument();
     expect(screen.getByLabelText("Tenant")).toHaveAccessibleDescription("Choose the tenant this admin manages.");
     expect(onSubmit).not.toHaveBeenCalled();
   });
@@ -29,9 +28,8 @@ describe("InviteOperatorForm", () => {
     render(<InviteOperatorForm tenants={tenants} defaultTenantId="t-2" onSubmit={onSubmit} />);
     expect(screen.getByLabelText("Tenant")).toHaveTextContent("Globex");
     await userEvent.type(screen.getByLabelText("Email"), "boss@globex.test");
-    await userEvent.type(screen.getByLabelText("Initial password"), "correct horse battery");
-    await userEvent.click(screen.getByRole("button", { name: "Invite operator" }));
-    await waitFor(() => expect(onSubmit).toHaveBeenCalledWith({ email: "boss@globex.test", password: "correct horse battery", role: "tenant_admin", tenant_id: "t-2" }));
+    await userEvent.click(screen.getByRole("button", { name: "Create invitation link" }));
+    await waitFor(() => expect(onSubmit).toHaveBeenCalledWith({ email: "boss@globex.test", role: "tenant_admin", tenant_id: "t-2" }));
   });
 
   it("invites a platform admin without a tenant", async () => {
@@ -41,9 +39,8 @@ describe("InviteOperatorForm", () => {
     await userEvent.click(await screen.findByRole("option", { name: /Platform admin/ }));
     expect(screen.queryByLabelText("Tenant")).not.toBeInTheDocument();
     await userEvent.type(screen.getByLabelText("Email"), "ops@konstruct.test");
-    await userEvent.type(screen.getByLabelText("Initial password"), "correct horse battery");
-    await userEvent.click(screen.getByRole("button", { name: "Invite operator" }));
-    await waitFor(() => expect(onSubmit).toHaveBeenCalledWith({ email: "ops@konstruct.test", password: "correct horse battery", role: "platform_admin", tenant_id: null }));
+    await userEvent.click(screen.getByRole("button", { name: "Create invitation link" }));
+    await waitFor(() => expect(onSubmit).toHaveBeenCalledWith({ email: "ops@konstruct.test", role: "platform_admin", tenant_id: null }));
   });
 
   it("maps the proxy's field error onto the email", async () => {
@@ -52,8 +49,7 @@ describe("InviteOperatorForm", () => {
     );
     render(<InviteOperatorForm tenants={tenants} defaultTenantId="t-1" onSubmit={onSubmit} />);
     await userEvent.type(screen.getByLabelText("Email"), "boss@acme.test");
-    await userEvent.type(screen.getByLabelText("Initial password"), "correct horse battery");
-    await userEvent.click(screen.getByRole("button", { name: "Invite operator" }));
+    await userEvent.click(screen.getByRole("button", { name: "Create invitation link" }));
     expect(await screen.findByText("This email is already an operator.")).toBeInTheDocument();
     expect(screen.getByLabelText("Email")).toHaveFocus();
   });

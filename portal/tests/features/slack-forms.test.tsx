@@ -1,9 +1,12 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it, vi } from "vitest";
+import type { ReactElement } from "react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ChannelAgentsForm } from "@/features/slack/channel-agents-form";
 import { SlackConnectionForm } from "@/features/slack/slack-connection-form";
 import { ApiError } from "@/lib/api/errors";
+import { admin, apiError, server } from "@/tests/msw";
 
 const agents = [
   { value: "a-1", label: "Ava Thompson" },
@@ -59,29 +62,38 @@ describe("SlackConnectionForm", () => {
 
 describe("ChannelAgentsForm", () => {
   const connection = { id: "c-1", default_agent_id: null, channel_agents: { C111AAA: "a-1" } };
+  const renderForm = (ui: ReactElement) =>
+    render(<QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>{ui}</QueryClientProvider>);
+
+  // Slack's channel list is not available here: the form falls back to links and ids.
+  beforeEach(() => {
+    server.use(
+      admin("get", "/admin/tenants/{tenant_id}/slack-connections/{connection_id}/channels", () => apiError(503, "Slack could not be reached", "unavailable", "api_error")),
+    );
+  });
 
   it("validates channel ids, duplicates and the agent choice", async () => {
     const onSubmit = vi.fn();
-    render(<ChannelAgentsForm connection={connection} agents={agents} onSubmit={onSubmit} />);
+    renderForm(<ChannelAgentsForm tenantId="t-1" connection={connection} agents={agents} onSubmit={onSubmit} />);
     await userEvent.click(screen.getByRole("button", { name: "Add channel override" }));
-    await userEvent.type(screen.getByLabelText("Channel id (override 2)"), "C111AAA");
+    await userEvent.type(screen.getByLabelText("Channel link or id (override 2)"), "C111AAA");
     await userEvent.click(screen.getByRole("button", { name: "Add channel override" }));
-    await userEvent.type(screen.getByLabelText("Channel id (override 3)"), "#general");
+    await userEvent.type(screen.getByLabelText("Channel link or id (override 3)"), "#general");
     await userEvent.click(screen.getByRole("button", { name: "Save routing" }));
 
     await screen.findByText("This channel already has an override.");
     const second = screen.getByRole("group", { name: "Channel override 2" });
     expect(within(second).getByText("This channel already has an override.")).toBeInTheDocument();
     expect(within(second).getByText("Choose the agent for this channel.")).toBeInTheDocument();
-    expect(screen.getByLabelText("Channel id (override 3)")).toHaveAccessibleDescription(/A channel id starts with C or G/);
+    expect(screen.getByLabelText("Channel link or id (override 3)")).toHaveAccessibleDescription(/Paste the channel.s link or its id/);
     expect(onSubmit).not.toHaveBeenCalled();
   });
 
   it("saves the routing as channel_agents", async () => {
     const onSubmit = vi.fn().mockResolvedValue(undefined);
-    render(<ChannelAgentsForm connection={connection} agents={agents} onSubmit={onSubmit} />);
+    renderForm(<ChannelAgentsForm tenantId="t-1" connection={connection} agents={agents} onSubmit={onSubmit} />);
     await userEvent.click(screen.getByRole("button", { name: "Add channel override" }));
-    await userEvent.type(screen.getByLabelText("Channel id (override 2)"), "C222BBB");
+    await userEvent.type(screen.getByLabelText("Channel link or id (override 2)"), "https://acme.slack.com/archives/C222BBB");
     await userEvent.click(screen.getByLabelText("Agent (override 2)"));
     await userEvent.click(await screen.findByRole("option", { name: "Noah Patel" }));
     await userEvent.click(screen.getByRole("button", { name: "Save routing" }));

@@ -30,6 +30,24 @@ describe("TenantForm", () => {
     await waitFor(() => expect(onSubmit).toHaveBeenCalledWith({ name: "Café Übersee GmbH", slug: "cafe-ubersee-gmbh" }));
   });
 
+  it("starts a new tenant with a budget when one is given, and checks it", async () => {
+    const onSubmit = vi.fn().mockResolvedValue(undefined);
+    render(<TenantForm submitLabel="Create tenant" onSubmit={onSubmit} />);
+    await userEvent.type(screen.getByLabelText("Name"), "Acme");
+    await userEvent.type(screen.getByLabelText("Monthly budget in USD (optional)"), "12.345678");
+    await userEvent.click(screen.getByRole("button", { name: "Create tenant" }));
+    expect(await screen.findByText(/The budget is an amount in USD/)).toBeInTheDocument();
+    await userEvent.clear(screen.getByLabelText("Monthly budget in USD (optional)"));
+    await userEvent.type(screen.getByLabelText("Monthly budget in USD (optional)"), "250");
+    await userEvent.click(screen.getByRole("button", { name: "Create tenant" }));
+    await waitFor(() => expect(onSubmit).toHaveBeenCalledWith({ name: "Acme", slug: "acme", monthly_budget_usd: "250" }));
+  });
+
+  it("asks for no budget when editing (that is under Limits)", () => {
+    render(<TenantForm tenant={{ name: "Acme", slug: "acme" }} submitLabel="Save changes" onSubmit={vi.fn()} />);
+    expect(screen.queryByLabelText(/Monthly budget/)).not.toBeInTheDocument();
+  });
+
   it("maps the proxy's field errors onto the form", async () => {
     const onSubmit = vi.fn().mockRejectedValue(
       new ApiError(409, { message: "Slug taken", type: "conflict", code: "conflict", fields: [{ field: "slug", message: "This slug is taken." }] }),

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { guardedHref } from "@/lib/leave-guard";
+import { act, renderHook } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+import { guardedHref, leaveOrAsk, stayOnPage, useLeaveGuard, useLeaveGuardState } from "@/lib/leave-guard";
 
 const here = new URL("http://portal.test/tenants/t-1/agents/a-1") as unknown as Location;
 
@@ -24,5 +25,53 @@ describe("which clicks the unsaved-edits guard stops", () => {
     expect(guardedHref(clickOn('<a href="https://slack.com/oauth">x</a>'), here)).toBeNull();
     expect(guardedHref(clickOn('<a href="/tenants/t-1/agents/a-1#preview">x</a>'), here)).toBeNull();
     expect(guardedHref(clickOn("<button>Save</button>"), here)).toBeNull();
+  });
+});
+
+describe("a leave asked about while a save is on its way", () => {
+  function dirtyForm() {
+    return renderHook(({ dirty }) => useLeaveGuard(dirty), { initialProps: { dirty: true } });
+  }
+
+  it("goes ahead by itself once the form is saved (clean), and the dialog closes", () => {
+    const form = dirtyForm();
+    const go = vi.fn();
+    act(() => leaveOrAsk(go));
+    expect(go).not.toHaveBeenCalled();
+    const asking = renderHook(() => useLeaveGuardState());
+    expect(asking.result.current.pending).not.toBeNull();
+    act(() => form.rerender({ dirty: false }));
+    expect(go).toHaveBeenCalledOnce();
+    expect(asking.result.current).toMatchObject({ dirty: 0, pending: null });
+    form.unmount();
+  });
+
+  it("keeps asking while the edits are still unsaved", () => {
+    const form = dirtyForm();
+    const other = dirtyForm();
+    const go = vi.fn();
+    act(() => leaveOrAsk(go));
+    act(() => form.rerender({ dirty: false }));
+    expect(go).not.toHaveBeenCalled();
+    act(() => stayOnPage());
+    form.unmount();
+    other.unmount();
+    expect(go).not.toHaveBeenCalled();
+  });
+
+  it("is dropped when the page changed meanwhile (the browser's back button)", () => {
+    const form = dirtyForm();
+    const go = vi.fn();
+    act(() => leaveOrAsk(go));
+    window.history.pushState(null, "", "/tenants/t-1/usage");
+    act(() => form.unmount());
+    expect(go).not.toHaveBeenCalled();
+    expect(renderHook(() => useLeaveGuardState()).result.current.pending).toBeNull();
+  });
+
+  it("a clean page leaves at once", () => {
+    const go = vi.fn();
+    leaveOrAsk(go);
+    expect(go).toHaveBeenCalledOnce();
   });
 });

@@ -4,7 +4,7 @@ import { isActive, navItems, tenantIdFromPath } from "@/components/shell/nav";
 describe("sidebar navigation", () => {
   it("gives platform admins Tenants and Operators, with tenant sections for the current tenant", () => {
     const items = navItems("platform_admin", "t-1");
-    expect(items.map((item) => item.label)).toEqual(["Tenants", "Agents", "Keys", "Slack", "Usage", "Operators", "Audit"]);
+    expect(items.map((item) => item.label)).toEqual(["Tenants", "Agents", "Tools", "Keys", "Slack", "Limits", "Usage", "Operators", "Audit"]);
     expect(items.find((item) => item.label === "Keys")?.href).toBe("/tenants/t-1/keys");
   });
 

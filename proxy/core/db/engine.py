@@ -2,8 +2,10 @@
 
 Every tenant-owned row is guarded by row-level security keyed on the transaction-local
 setting `app.current_tenant`. It is written only by `Database.tenant_transaction`, with
-`set_config(..., true)`, so it ends with the transaction and a pooled connection never
-carries a tenant into the next one.
+`SET LOCAL` (the tenant rendered from a `UUID` object, so nothing else can reach the
+statement; `SET LOCAL` cannot take a bind parameter), so it ends with the transaction and a
+pooled connection never carries a tenant into the next one. `SET LOCAL` rather than
+`SELECT set_config(..., true)`: the same effect with no result row to describe and send.
 
 The current tenant travels in the `current_tenant` ContextVar, set only at entry points:
 the admin and internal APIs' tenant dependencies (`enter_tenant`, for the rest of that
@@ -31,7 +33,7 @@ current_tenant: ContextVar[UUID | None] = ContextVar("current_tenant", default=N
 
 _BEGIN = "BEGIN"
 # The tenant is a UUID object rendered by uuid itself: nothing else can reach this string.
-_BEGIN_AS_TENANT = "BEGIN; SELECT set_config('app.current_tenant', '{tenant}', true)"
+_BEGIN_AS_TENANT = "BEGIN; SET LOCAL app.current_tenant = '{tenant}'"
 
 
 class NoTenantError(RuntimeError):

@@ -72,9 +72,15 @@ async def preview_agent(
 @router.post(
     "/{agent_id}/try",
     response_model=TryOut,
-    summary="Send one message through the gateway as this agent",
+    summary="Send one message to this agent through the agent runtime",
 )
 async def try_agent(
-    runtime: RuntimeDep, tenant_id: TenantIdDep, agent_id: UUID, body: TryIn
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    tenant_id: TenantIdDep,
+    agent_id: UUID,
+    body: TryIn,
 ) -> TryOut:
-    return await service.try_agent(runtime, tenant_id, agent_id, body.message)
+    return await service.try_agent(
+        runtime, tenant_id, agent_id, body.message, requested_by=principal.actor
+    )

@@ -6,11 +6,10 @@ from uuid import UUID
 
 from pydantic import Field, StringConstraints
 
-from proxy.features.api.schemas import Input, LongText, Name, Output, Slug
+from proxy.features.api.schemas import Input, LongText, Name, Output, SlackId, Slug
 
 ModelTier = Literal["fast", "quality"]
 Keyword = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Tool = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Target = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^\S+$")
 ]
@@ -30,13 +29,28 @@ class EscalationRuleOut(Output):
     note: str
 
 
+# A turn's limits (defaults and bounds match the agents table in migration 0004).
+DEFAULT_MAX_TOOL_STEPS = 8
+DEFAULT_TURN_DEADLINE_SECONDS = 90
+MaxToolSteps = Annotated[int, Field(ge=1, le=50)]
+TurnDeadline = Annotated[int, Field(ge=5, le=600)]
+Approvers = Annotated[list[SlackId], Field(max_length=20)]
+
+
 class AgentCreate(Input):
     name: Name
     slug: Slug | None = None
     role: Annotated[str, StringConstraints(max_length=200)] = ""
     persona: LongText = ""
     system_prompt: LongText = ""
-    tool_assignments: list[Tool] = Field(default_factory=list, max_length=50)
+    # What the agent is hired to do, and the work it delivers: fenced operator guidance.
+    job_description: LongText = ""
+    statement_of_work: LongText = ""
+    # Model calls that may ask for tools in one turn, and the turn's total time.
+    max_tool_steps: MaxToolSteps = DEFAULT_MAX_TOOL_STEPS
+    turn_deadline_seconds: TurnDeadline = DEFAULT_TURN_DEADLINE_SECONDS
+    # Slack users who may approve an "ask first" tool call besides the person who asked.
+    approver_ids: Approvers = Field(default_factory=list)
     escalation_rules: list[EscalationRuleIn] = Field(default_factory=list, max_length=50)
     model_tier: ModelTier = "fast"
     is_default: bool = False
@@ -49,7 +63,11 @@ class AgentUpdate(Input):
     role: Annotated[str, StringConstraints(max_length=200)] | None = None
     persona: LongText | None = None
     system_prompt: LongText | None = None
-    tool_assignments: list[Tool] | None = Field(default=None, max_length=50)
+    job_description: LongText | None = None
+    statement_of_work: LongText | None = None
+    max_tool_steps: MaxToolSteps | None = None
+    turn_deadline_seconds: TurnDeadline | None = None
+    approver_ids: Approvers | None = None
     escalation_rules: list[EscalationRuleIn] | None = Field(default=None, max_length=50)
     model_tier: ModelTier | None = None
     is_default: bool | None = None
@@ -64,7 +82,11 @@ class Agent(Output):
     role: str
     persona: str
     system_prompt: str
-    tool_assignments: list[str]
+    job_description: str
+    statement_of_work: str
+    max_tool_steps: int
+    turn_deadline_seconds: int
+    approver_ids: list[str]
     escalation_rules: list[EscalationRuleOut]
     model_tier: ModelTier
     is_default: bool

@@ -4,22 +4,19 @@ import re
 from typing import Any
 from uuid import UUID, uuid4
 
-import httpx
 from sqlalchemy.exc import IntegrityError
 
-from policies.limits import MODEL_TIER_GROUPS
 from policies.persona import compose_system_prompt
-from policies.tls import http_verify
 from proxy.core.errors import Conflict, NotFound, Unavailable
 from proxy.core.principal import Principal
 from proxy.core.runtime import Runtime
 from proxy.features.agents.repository import AgentRepository
 from proxy.features.agents.schemas import Agent, AgentCreate, AgentPreview, AgentUpdate, TryOut
 from proxy.features.audit.service import record
-from proxy.features.keys.service import bridge_key
+from proxy.features.runtime.service import saved_turn
 from proxy.features.tenants.repository import TenantRepository
-from proxy.gateway.cache import forget_agent
-from proxy.gateway.services import agent_card, persona_of
+from proxy.gateway.cache import forget_agent, signal_workspace_change
+from proxy.gateway.services import persona_of
 
 
 def slugify(name: str) -> str:
@@ -37,6 +34,12 @@ def _stored(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def changed_fields(old: Any, values: dict[str, Any]) -> list[str]:
+    """The names of the fields an update changes (what the audit log keeps: never values)."""
+    before = old._mapping
+    return sorted(name for name, value in values.items() if before.get(name) != value)
+
+
 async def create(
     runtime: Runtime, principal: Principal, tenant_id: UUID, body: AgentCreate
 ) -> Agent:
@@ -45,7 +48,7 @@ async def create(
     slug = explicit_slug or slugify(body.name)
     try:
         async with runtime.db.tenant_transaction(tenant_id) as conn:
-            agents = AgentRepository(conn)
+            agents = AgentRepository(conn, runtime.data_keys.of(tenant_id))
             if explicit_slug is None and await agents.find(slug) is not None:
                 slug = f"{slug}-{uuid4().hex[:6]}"
             row = await agents.create(tenant_id=tenant_id, slug=slug, **values)
@@ -59,18 +62,20 @@ async def create(
             )
     except IntegrityError as exc:
         raise Conflict(f"An agent with slug '{slug}' already exists in this tenant.") from exc
+    # A new default agent speaks where no other is set.
+    await signal_workspace_change(runtime.redis, tenant_id)
     return Agent.model_validate(row)
 
 
 async def list_agents(runtime: Runtime, tenant_id: UUID) -> list[Agent]:
     async with runtime.db.tenant_transaction(tenant_id) as conn:
-        rows = await AgentRepository(conn).list_all()
+        rows = await AgentRepository(conn, runtime.data_keys.of(tenant_id)).list_all()
     return [Agent.model_validate(row) for row in rows]
 
 
 async def get(runtime: Runtime, tenant_id: UUID, agent_id: UUID) -> Agent:
     async with runtime.db.tenant_transaction(tenant_id) as conn:
-        row = await AgentRepository(conn).get(agent_id)
+        row = await AgentRepository(conn, runtime.data_keys.of(tenant_id)).get(agent_id)
     if row is None:
         raise NotFound("No such agent.")
     return Agent.model_validate(row)
@@ -82,7 +87,7 @@ async def update(
     values = _stored(body.model_dump(exclude_unset=True, exclude_none=True))
     try:
         async with runtime.db.tenant_transaction(tenant_id) as conn:
-            agents = AgentRepository(conn)
+            agents = AgentRepository(conn, runtime.data_keys.of(tenant_id))
             old = await agents.get(agent_id)
             if old is None:
                 raise NotFound("No such agent.")
@@ -93,12 +98,13 @@ async def update(
                 "agent.update",
                 tenant_id=tenant_id,
                 target=old.slug,
-                detail={"agent_id": str(agent_id), "fields": sorted(values)},
+                detail={"agent_id": str(agent_id), "fields": changed_fields(old, values)},
             )
     except IntegrityError as exc:
         raise Conflict("An agent with that slug already exists in this tenant.") from exc
     assert row is not None
     await forget_agent(runtime.redis, tenant_id, {str(agent_id), old.slug, row.slug})
+    await signal_workspace_change(runtime.redis, tenant_id)
     return Agent.model_validate(row)
 
 
@@ -118,6 +124,7 @@ async def delete(runtime: Runtime, principal: Principal, tenant_id: UUID, agent_
             detail={"agent_id": str(agent_id)},
         )
     await forget_agent(runtime.redis, tenant_id, {str(agent_id), old.slug})
+    await signal_workspace_change(runtime.redis, tenant_id)
 
 
 async def preview(
@@ -125,7 +132,7 @@ async def preview(
 ) -> AgentPreview:
     """The system prompt the agent would get, with unsaved Designer edits applied."""
     async with runtime.db.tenant_transaction(tenant_id) as conn:
-        row = await AgentRepository(conn).get(agent_id)
+        row = await AgentRepository(conn, runtime.data_keys.of(tenant_id)).get(agent_id)
         tenant = await TenantRepository(conn).get(tenant_id)
     if row is None or tenant is None:
         raise NotFound("No such agent.")
@@ -137,35 +144,19 @@ async def preview(
     return AgentPreview(system_prompt=compose_system_prompt(persona, tenant_name=tenant.name))
 
 
-async def try_agent(runtime: Runtime, tenant_id: UUID, agent_id: UUID, message: str) -> TryOut:
-    """One real call through the gateway as this agent, with the tenant's bridge key."""
-    async with runtime.db.tenant_transaction(tenant_id) as conn:
-        row = await AgentRepository(conn).get(agent_id)
-        tenant = await TenantRepository(conn).get(tenant_id)
-    if row is None or tenant is None:
-        raise NotFound("No such agent.")
-    card = agent_card(row, tenant_name=tenant.name)
-    key = await bridge_key(runtime, tenant_id)
-    settings = runtime.settings
-    url = f"{settings.proxy_self_url}/v1/chat/completions"
-    verify = http_verify(settings.konstruct_tls_ca_file)
-    async with httpx.AsyncClient(timeout=90, verify=verify) as client:
-        response = await client.post(
-            url,
-            headers={"Authorization": f"Bearer {key}", "X-Konstruct-Agent": str(card.id)},
-            json={
-                "model": MODEL_TIER_GROUPS[card.model_tier],
-                "messages": [{"role": "user", "content": message}],
-            },
-        )
-    if response.status_code != 200:
-        detail = response.json().get("error", {}).get("message", "") if response.content else ""
-        raise Unavailable(
-            f"The gateway could not answer ({response.status_code}). {detail}".strip()
-        )
-    body = response.json()
+async def try_agent(
+    runtime: Runtime, tenant_id: UUID, agent_id: UUID, message: str, *, requested_by: str
+) -> TryOut:
+    """One message to the saved agent through the agent runtime (the gateway, its tools),
+    answered once the turn is done."""
+    done: dict[str, Any] = {}
+    async for event in await saved_turn(
+        runtime, tenant_id, agent_id, message, requested_by=requested_by
+    ):
+        if event["type"] == "done":
+            done = event
+    if not done.get("from_model"):
+        raise Unavailable(f"The agent could not answer ({done.get('error') or 'failed'}).")
     return TryOut(
-        reply=body["choices"][0]["message"]["content"] or "",
-        model_group=response.headers.get("x-litellm-model-group"),
-        model_id=response.headers.get("x-litellm-model-id"),
+        reply=str(done["text"]), model_group=done.get("model_group"), model_id=done.get("model_id")
     )

@@ -38,6 +38,14 @@ class Page(BaseModel, Generic[T]):  # noqa: UP046 (Python 3.11 has no PEP 695 sy
     items: list[T]
 
 
+class Paged(Page[T], Generic[T]):  # noqa: UP046
+    """One page of a list the server sorts and pages: `total` matches across all pages."""
+
+    total: int
+    limit: int
+    offset: int
+
+
 def changes(model: BaseModel) -> dict[str, Any]:
     """The fields a PATCH body actually set."""
     return model.model_dump(exclude_unset=True)

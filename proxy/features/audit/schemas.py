@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from proxy.features.api.schemas import Output
+from proxy.features.api.schemas import Output, Paged
 
 
 class AuditEntry(Output):
@@ -13,3 +13,9 @@ class AuditEntry(Output):
     target: str
     detail: dict[str, Any]
     created_at: datetime
+
+
+class AuditPage(Paged[AuditEntry]):
+    # Every action and actor this log has, for the filters (not just this page's).
+    actions: list[str]
+    actors: list[str]

@@ -11,6 +11,7 @@ from proxy.features.connections.schemas import (
     ConnectionCreate,
     ConnectionUpdate,
     InstallLink,
+    SlackChannelList,
     SlackConnection,
 )
 
@@ -49,6 +50,17 @@ async def update_connection(
     body: ConnectionUpdate,
 ) -> SlackConnection:
     return await service.update(runtime, principal, tenant_id, connection_id, body)
+
+
+@router.get(
+    "/slack-connections/{connection_id}/channels",
+    response_model=SlackChannelList,
+    summary="The workspace's channels, as Slack lists them to the bot (to pick by name)",
+)
+async def list_channels(
+    runtime: RuntimeDep, tenant_id: TenantIdDep, connection_id: UUID
+) -> SlackChannelList:
+    return await service.channels(runtime, tenant_id, connection_id)
 
 
 @router.delete(

@@ -47,6 +47,17 @@ class ConnectionRepository:
         )
         return (await self.conn.execute(stmt)).first()
 
+    async def touch(self, connection_id: UUID, **values: Any) -> UUID | None:
+        """Health fields only: `updated_at` stays the time of the last real change."""
+        stmt = (
+            update(channel_connections)
+            .where(channel_connections.c.id == connection_id)
+            .values(**values)
+            .returning(channel_connections.c.id)
+        )
+        found: UUID | None = (await self.conn.execute(stmt)).scalar_one_or_none()
+        return found
+
     async def delete(self, connection_id: UUID) -> Row[Any] | None:
         stmt = (
             delete(channel_connections)
@@ -98,7 +109,17 @@ class TeamRouteRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
-    async def resolve(self, team_id: str) -> UUID | None:
-        stmt = select(slack_team_routes.c.tenant_id).where(slack_team_routes.c.team_id == team_id)
-        value: UUID | None = (await self.conn.execute(stmt)).scalar_one_or_none()
-        return value
+    async def resolve(
+        self, team_id: str, enterprise_id: str | None = None
+    ) -> tuple[UUID, str] | None:
+        """The tenant of `team_id`'s own install, else of its org's org-wide install, with
+        the id the connection is stored under (the team's, or the enterprise's)."""
+        ids = [team_id] if not enterprise_id else [team_id, enterprise_id]
+        stmt = select(slack_team_routes.c.team_id, slack_team_routes.c.tenant_id).where(
+            slack_team_routes.c.team_id.in_(ids)
+        )
+        found = {row.team_id: row.tenant_id for row in (await self.conn.execute(stmt)).all()}
+        for routed in ids:
+            if routed in found:
+                return found[routed], routed
+        return None

@@ -43,7 +43,32 @@ class SlackConnection(Output):
     default_agent_id: UUID | None
     channel_agents: dict[str, UUID]
     status: Literal["active", "disabled"]
+    # Why and when it stopped: "app_uninstalled", "tokens_revoked", "invalid_auth",
+    # "account_inactive", "token_revoked" (from Slack) or "operator".
+    disabled_reason: str | None
+    disabled_at: datetime | None
+    enterprise_id: str | None
+    is_enterprise_install: bool
+    # Health, as the bridge last reported it.
+    last_ok_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
     created_at: datetime
+
+
+class SlackChannel(Output):
+    """A channel of the workspace as Slack lists it to the bot (for picking by name)."""
+
+    id: str
+    name: str
+    is_private: bool
+    is_member: bool
+
+
+class SlackChannelList(Output):
+    items: list[SlackChannel]
+    # More channels than one request lists: the rest can still be pasted as links.
+    truncated: bool
 
 
 class InstallLink(Output):

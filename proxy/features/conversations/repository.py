@@ -3,10 +3,11 @@
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from proxy.core.db.reseal import rows_to_reseal
 from proxy.core.db.tables import conversations, messages
 
 
@@ -57,6 +58,34 @@ class ConversationRepository:
             .values(last_message_at=func.now())
         )
         return result.rowcount > 0
+
+    async def unsealed_messages(
+        self, *, current_version: int, after: UUID | None, limit: int
+    ) -> list[Row[Any]]:
+        """The next `limit` messages (by id) not sealed under `current_version`, locked for
+        re-sealing; stored in clear (version None) included."""
+        return await rows_to_reseal(
+            self.conn, messages, current_version=current_version, after=after, limit=limit
+        )
+
+    async def reseal_messages(
+        self, sealed: list[tuple[UUID, bytes]], data_key_version: int
+    ) -> None:
+        """Store re-sealed texts, (message id, sealed text) each, in one round trip; the text
+        in clear of a row from before #18 goes."""
+        if not sealed:
+            return
+        stmt = (
+            update(messages)
+            .where(messages.c.id == bindparam("message_id"))
+            .values(text=None, sealed_text=bindparam("sealed"), data_key_version=data_key_version)
+        )
+        await self.conn.execute(stmt, [{"message_id": mid, "sealed": blob} for mid, blob in sealed])
+
+    async def data_key_versions(self) -> set[int | None]:
+        """Every data key version some message is sealed under (None: some are in clear)."""
+        stmt = select(messages.c.data_key_version).distinct()
+        return {row.data_key_version for row in (await self.conn.execute(stmt)).all()}
 
     async def newest_messages(self, conversation_id: UUID, limit: int) -> list[Row[Any]]:
         """The newest `limit` messages of a conversation, oldest first."""

@@ -27,6 +27,10 @@ class Workspace(Output):
     tenant_id: UUID
     tenant_status: str
     connection_id: UUID
+    # The connection's own id: the team's, or for an org-wide install the enterprise's.
+    workspace_id: str
+    enterprise_id: str | None
+    is_enterprise_install: bool
     status: str
     bot_token: str
     bot_user_id: str
@@ -34,10 +38,11 @@ class Workspace(Output):
     channel_agents: dict[str, UUID]
     agents: list[AgentSummary]
     limits: WorkspaceLimits
-
-
-class BridgeKey(Output):
-    key: str
+    # The tenant's queue keys by data key version (base64; HKDF of each data key still kept)
+    # and the version to seal with: queued Slack events carry their words sealed
+    # (bridge/sealed_events.py), and shredding the tenant's data keys covers them too.
+    queue_keys: dict[int, str]
+    queue_key_version: int
 
 
 class ThreadMessageIn(Input):
@@ -65,10 +70,34 @@ class OAuthState(Output):
 
 
 class InstallationIn(Input):
-    tenant_id: UUID
+    # The portal's one-time install state: used up here, it names the tenant.
+    state: Annotated[str, StringConstraints(min_length=8, max_length=64, pattern=r"^[\w-]+$")]
+    # The team's id, or for an org-wide install the enterprise's.
     workspace_id: SlackId
+    enterprise_id: SlackId | None = None
+    is_enterprise_install: bool = False
     workspace_name: Annotated[str, StringConstraints(max_length=200)] = ""
     bot_token: Annotated[
         str, StringConstraints(min_length=10, max_length=255, pattern=r"^xox[bp]-\S+$")
     ]
     bot_user_id: SlackId
+
+
+SlackRefusal = Literal[
+    "app_uninstalled", "tokens_revoked", "invalid_auth", "account_inactive", "token_revoked"
+]
+
+
+class DisableIn(Input):
+    reason: SlackRefusal
+    # sha256 of the token Slack refused: a newer token (a reinstall) is left alone.
+    token_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Disabled(Output):
+    disabled: bool
+
+
+class HealthIn(Input):
+    # None: a Slack call with the token worked; else the error code Slack (or the network) gave.
+    error: Annotated[str, StringConstraints(max_length=100)] | None = None

@@ -8,7 +8,7 @@ from proxy.features.audit.service import record
 from proxy.features.keys.repository import KeyRepository
 from proxy.features.limits.repository import LimitsRepository
 from proxy.features.limits.schemas import Limits, LimitsIn
-from proxy.gateway.cache import forget_key_grants
+from proxy.gateway.cache import forget_key_grants, signal_workspace_change
 
 
 async def get(runtime: Runtime, tenant_id: UUID) -> Limits:
@@ -31,4 +31,5 @@ async def put(runtime: Runtime, principal: Principal, tenant_id: UUID, body: Lim
         )
         hashes = await KeyRepository(conn).all_hashes()
     await forget_key_grants(runtime.redis, hashes)
+    await signal_workspace_change(runtime.redis, tenant_id)
     return Limits.model_validate(row)

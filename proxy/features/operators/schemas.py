@@ -33,6 +33,7 @@ class Operator(Output):
     role: Role
     tenant_id: UUID | None
     created_at: datetime
+    last_login_at: datetime | None = None
 
 
 class LoginOut(Output):
@@ -41,16 +42,71 @@ class LoginOut(Output):
     operator: Operator
 
 
-class OperatorCreate(Input):
+class Scoped(Input):
     email: Email
-    password: Password
     role: Role = "tenant_admin"
     tenant_id: UUID | None = None
 
     @model_validator(mode="after")
-    def _scope(self) -> "OperatorCreate":
+    def _scope(self) -> "Scoped":
         if self.role == "tenant_admin" and self.tenant_id is None:
             raise ValueError("a tenant admin needs tenant_id")
         if self.role == "platform_admin" and self.tenant_id is not None:
             raise ValueError("a platform admin has no tenant_id")
+        return self
+
+
+class OperatorCreate(Scoped):
+    """An operator with a password chosen by the caller (scripts; people get invitations)."""
+
+    password: Password
+
+
+class InvitationCreate(Scoped):
+    """Who is invited; they choose their own password when they open the link."""
+
+
+class Invitation(Output):
+    id: UUID
+    purpose: Literal["invite", "reset"]
+    email: str
+    role: Role
+    tenant_id: UUID | None
+    invited_by: str
+    created_at: datetime
+    expires_at: datetime
+    accepted_at: datetime | None
+
+
+class InvitationIssued(Invitation):
+    # Shown once: only its hash is stored. The portal's link is /invite/<token>.
+    token: str
+
+
+class InvitationPreview(Output):
+    """What the person opening a link sees before choosing a password."""
+
+    purpose: Literal["invite", "reset"]
+    email: str
+    role: Role
+    tenant_name: str | None
+    expires_at: datetime
+
+
+class InvitationToken(Input):
+    token: Annotated[str, StringConstraints(min_length=20, max_length=200)]
+
+
+class InvitationAccept(InvitationToken):
+    password: Password
+
+
+class PasswordChange(Input):
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    new_password: Password
+
+    @model_validator(mode="after")
+    def _new(self) -> "PasswordChange":
+        if self.new_password == self.current_password:
+            raise ValueError("the new password must differ from the current one")
         return self

@@ -5,21 +5,45 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from proxy.features.api.deps import PlatformAdminDep, PrincipalDep, RuntimeDep, TenantIdDep
-from proxy.features.api.schemas import Page
+from proxy.features.api.schemas import Paged
 from proxy.features.tenants import service
-from proxy.features.tenants.schemas import Tenant, TenantCreate, TenantUpdate
+from proxy.features.tenants.schemas import (
+    Tenant,
+    TenantCreate,
+    TenantSort,
+    TenantStats,
+    TenantSummary,
+    TenantUpdate,
+)
 
 router = APIRouter(prefix="/admin/tenants", tags=["tenants"])
 
 
-@router.get("", response_model=Page[Tenant], summary="List tenants (a tenant admin sees its own)")
+@router.get(
+    "",
+    response_model=Paged[TenantSummary],
+    summary="Tenants with their figures, sorted and paged (a tenant admin sees its own)",
+)
 async def list_tenants(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     q: Annotated[str | None, Query(max_length=100)] = None,
     status: Literal["active", "suspended"] | None = None,
-) -> Page[Tenant]:
-    return Page(items=await service.list_tenants(runtime, principal, q, status))
+    sort: TenantSort = "name",
+    order: Literal["asc", "desc"] = "asc",
+    limit: Annotated[int, Query(ge=1, le=200)] = 25,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Paged[TenantSummary]:
+    return await service.list_tenants(
+        runtime,
+        principal,
+        q,
+        status,
+        sort=sort,
+        descending=order == "desc",
+        limit=limit,
+        offset=offset,
+    )
 
 
 @router.post("", status_code=201, response_model=Tenant, summary="Create a tenant")
@@ -32,6 +56,15 @@ async def create_tenant(
 @router.get("/{tenant_id}", response_model=Tenant, summary="Get a tenant")
 async def get_tenant(runtime: RuntimeDep, tenant_id: TenantIdDep) -> Tenant:
     return await service.get(runtime, tenant_id)
+
+
+@router.get(
+    "/{tenant_id}/stats",
+    response_model=TenantStats,
+    summary="Agents, keys, Slack status, spend and calls this month, last activity",
+)
+async def tenant_stats(runtime: RuntimeDep, tenant_id: TenantIdDep) -> TenantStats:
+    return await service.stats(runtime, tenant_id)
 
 
 @router.patch(

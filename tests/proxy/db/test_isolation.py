@@ -25,6 +25,12 @@ TENANT_TABLES = (
     "usage_events",
     "gateway_responses",
     "audit_log",
+    "mcp_servers",
+    "http_tools",
+    "agent_tool_assignments",
+    "tool_calls",
+    "approvals",
+    "answer_feedback",
 )
 
 
@@ -71,6 +77,36 @@ def forged_inserts(b: uuid.UUID, seeded: Seeded) -> dict[str, tuple[str, dict[st
             {**p, "s": f"resp_{tag}"},
         ),
         "audit_log": ("insert into audit_log (tenant_id, actor, action) values (:t, 'x', 'x')", p),
+        "mcp_servers": (
+            "insert into mcp_servers (tenant_id, name, url) values (:t, :s, 'https://x.example')",
+            {**p, "s": tag},
+        ),
+        "http_tools": (
+            "insert into http_tools (tenant_id, name, parameters, method, url)"
+            " values (:t, :s, '{}'::jsonb, 'GET', 'https://x.example')",
+            {**p, "s": tag},
+        ),
+        "agent_tool_assignments": (
+            "insert into agent_tool_assignments (tenant_id, agent_id, name, mcp_server_id,"
+            " mcp_tool_name, policy) values (:t, :a, :s, :m, :s, 'auto')",
+            {**p, "a": seeded.agent_id, "m": seeded.mcp_server_id, "s": f"f{tag}"},
+        ),
+        "tool_calls": (
+            "insert into tool_calls (tenant_id, agent_id, turn_id, tool_name, outcome,"
+            " sealed_arguments, data_key_version) values (:t, :a, :s, 'x', 'ok', 'x', 1)",
+            {**p, "a": seeded.agent_id, "s": tag},
+        ),
+        "approvals": (
+            "insert into approvals (tenant_id, agent_id, turn_id, call_key, tool_name,"
+            " sealed_arguments, data_key_version, expires_at)"
+            " values (:t, :a, :s, 'c', 'x', 'x', 1, now())",
+            {**p, "a": seeded.agent_id, "s": tag},
+        ),
+        "answer_feedback": (
+            "insert into answer_feedback (tenant_id, agent_id, channel_id, message_ts, user_id,"
+            " rating) values (:t, :a, 'C1', :s, 'U1', 1)",
+            {**p, "a": seeded.agent_id, "s": tag},
+        ),
     }
 
 

@@ -1,11 +1,11 @@
 // Forwards browser calls to the proxy admin API with the operator token, after re-checking the session
 // here: proxy.ts (the middleware) is not an authorization boundary (CVE-2025-29927).
 import { auth } from "@/auth";
-import { adminFetch } from "@/lib/auth/server";
+import { adminFetch, PROXY_UNREACHABLE } from "@/lib/auth/server";
 
 type Context = { params: Promise<{ path: string[] }> };
 
-const FORWARDED_RESPONSE_HEADERS = ["content-type", "retry-after"];
+const FORWARDED_RESPONSE_HEADERS = ["content-type", "content-disposition", "retry-after"];
 
 function unauthorized(): Response {
   return Response.json(
@@ -29,12 +29,11 @@ async function forward(request: Request, { params }: Context): Promise<Response>
       method: request.method,
       headers: body ? { "Content-Type": "application/json" } : undefined,
       body: body || undefined,
+      // The browser stopping (a cancelled "try it") stops the proxy's work too.
+      signal: request.signal,
     });
   } catch {
-    return Response.json(
-      { error: { message: "The Konstruct proxy cannot be reached.", type: "proxy", code: "proxy_unavailable" } },
-      { status: 502 },
-    );
+    return Response.json({ error: PROXY_UNREACHABLE }, { status: 502 });
   }
 
   const headers = new Headers({ "Cache-Control": "no-store" });
@@ -43,6 +42,13 @@ async function forward(request: Request, { params }: Context): Promise<Response>
     if (value) headers.set(name, value);
   }
   if (upstream.status === 204) return new Response(null, { status: 204, headers });
+  if (upstream.headers.get("content-type")?.startsWith("application/x-ndjson")) {
+    // A streamed turn: each event goes on as it arrives, never collected first (nor by a reverse proxy).
+    headers.set("X-Accel-Buffering", "no");
+    // no-transform: the server's gzip would otherwise hold events back until its buffer fills.
+    headers.set("Cache-Control", "no-store, no-transform");
+    return new Response(upstream.body, { status: upstream.status, headers });
+  }
   return new Response(await upstream.arrayBuffer(), { status: upstream.status, headers });
 }
 

@@ -1,0 +1,1 @@
+"""Answer feedback: the 👍/👎 people give an agent's answers in Slack, counted per agent."""

@@ -1,0 +1,1 @@
+"""The agent runtime: one agent turn (message, history, prompt, model, tools, approvals, answer)."""

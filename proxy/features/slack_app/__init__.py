@@ -1,0 +1,1 @@
+"""The Slack app operators install: its manifest with this deployment's addresses filled in."""
