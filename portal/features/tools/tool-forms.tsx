@@ -2,7 +2,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { Controller, useForm, useWatch } from "react-hook-form";
+import { Controller, useForm, useWatch, type UseFormRegisterReturn } from "react-hook-form";
 import { FormError } from "@/components/form-error";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -40,6 +40,32 @@ function Actions({ onCancel, busy, label, busyLabel }: { onCancel?: () => void; 
   );
 }
 
+/** A header sent with every call, its value stored encrypted (both forms have one). */
+function SecretHeaderFields({
+  idPrefix,
+  placeholder,
+  name,
+  value,
+  errors,
+}: {
+  idPrefix: string;
+  placeholder: string;
+  name: UseFormRegisterReturn;
+  value: UseFormRegisterReturn;
+  errors: [string | undefined, string | undefined];
+}) {
+  return (
+    <div className="grid gap-4 sm:grid-cols-2">
+      <Field id={`${idPrefix}-header-name`} label="Secret header (optional)" error={errors[0]}>
+        <Input autoComplete="off" spellCheck={false} placeholder={placeholder} {...name} />
+      </Field>
+      <Field id={`${idPrefix}-header-value`} label="Header value" error={errors[1]}>
+        <Input type="password" autoComplete="off" {...value} />
+      </Field>
+    </div>
+  );
+}
+
 export function McpServerForm({ onSubmit, onCancel }: Submit<McpServerCreate>) {
   const {
     register,
@@ -69,14 +95,13 @@ export function McpServerForm({ onSubmit, onCancel }: Submit<McpServerCreate>) {
       <Field id="mcp-bearer" label="Bearer token (optional)" error={errors.bearer_token?.message} description="Stored encrypted and never shown again.">
         <Input type="password" autoComplete="off" {...register("bearer_token")} />
       </Field>
-      <div className="grid gap-4 sm:grid-cols-2">
-        <Field id="mcp-header-name" label="Secret header (optional)" error={errors.header_name?.message}>
-          <Input autoComplete="off" spellCheck={false} placeholder="X-Api-Key" {...register("header_name")} />
-        </Field>
-        <Field id="mcp-header-value" label="Header value" error={errors.header_value?.message}>
-          <Input type="password" autoComplete="off" {...register("header_value")} />
-        </Field>
-      </div>
+      <SecretHeaderFields
+        idPrefix="mcp"
+        placeholder="X-Api-Key"
+        name={register("header_name")}
+        value={register("header_value")}
+        errors={[errors.header_name?.message, errors.header_value?.message]}
+      />
       <Actions onCancel={onCancel} busy={isSubmitting} label="Add server" busyLabel="Listing its tools…" />
     </form>
   );
@@ -127,14 +152,13 @@ export function HttpToolForm({ onSubmit, onCancel }: Submit<HttpToolCreate>) {
       <Field id="http-status" label="Status while it runs (optional)" error={errors.status_text?.message} description="Shown in Slack while the call is on its way.">
         <Input autoComplete="off" placeholder="Looking the order up…" {...register("status_text")} />
       </Field>
-      <div className="grid gap-4 sm:grid-cols-2">
-        <Field id="http-header-name" label="Secret header (optional)" error={errors.header_name?.message}>
-          <Input autoComplete="off" spellCheck={false} placeholder="Authorization" {...register("header_name")} />
-        </Field>
-        <Field id="http-header-value" label="Header value" error={errors.header_value?.message}>
-          <Input type="password" autoComplete="off" {...register("header_value")} />
-        </Field>
-      </div>
+      <SecretHeaderFields
+        idPrefix="http"
+        placeholder="Authorization"
+        name={register("header_name")}
+        value={register("header_value")}
+        errors={[errors.header_name?.message, errors.header_value?.message]}
+      />
       <Actions onCancel={onCancel} busy={isSubmitting} label="Add tool" busyLabel="Adding…" />
     </form>
   );
