@@ -101,6 +101,10 @@ def e2e(*playwright_args: str) -> None:
     ensure_chromium()
     # The set-up below imports LiteLLM in this process: cost map from the package, not the web.
     os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+    # Like the Python suite (tests/conftest.py): neither this process nor the proxy it starts
+    # reads the checkout's .env, which `make up` makes (policies/env_file.py).
+    os.environ["KONSTRUCT_ENV_FILE"] = ""
+    os.environ["LITELLM_MODE"] = "PRODUCTION"
     sys.path.insert(0, str(ROOT))
     from proxy.core.runtime import Runtime
     from proxy.core.settings import Settings

@@ -277,7 +277,8 @@ class _Handler(BaseHTTPRequestHandler):
             if response.drop_connection:
                 self.close_connection = True
                 fake._stopping.wait(response.drop_after)
-                self.connection.shutdown(socket.SHUT_RDWR)
+                with contextlib.suppress(OSError):  # the client may have gone meanwhile
+                    self.connection.shutdown(socket.SHUT_RDWR)
                 return
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
