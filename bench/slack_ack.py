@@ -28,7 +28,6 @@ answered 200.
 """
 
 import asyncio
-import json
 import sys
 import time
 import uuid
@@ -59,6 +58,7 @@ from bench.slack_reply import (
     BRIDGE_KEY,
     SIGNING_SECRET,
     connect_workspace,
+    mention_body,
     sign,
     start_fake,
 )
@@ -109,32 +109,6 @@ class Arm:
 
 
 # ------------------------------------------------------------------------ requests
-def mention_body(team_id: str, event_id: str, n: int, now: int) -> bytes:
-    ts = f"{now}.{n:06d}"
-    text = f"<@{BOT_USER_ID}> benchmark question {n}"
-    return json.dumps(
-        {
-            "token": "legacy-verification-token",
-            "team_id": team_id,
-            "api_app_id": "ABENCHAPP",
-            "event": {
-                "type": "app_mention",
-                "user": "UBENCHUSER",
-                "text": text,
-                "ts": ts,
-                "channel": "CBENCH",
-                "event_ts": ts,
-                "team": team_id,
-            },
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": now,
-            "authorizations": [{"team_id": team_id, "user_id": BOT_USER_ID, "is_bot": True}],
-        },
-        separators=(",", ":"),
-    ).encode()
-
-
 def schedule(arm: Arm, team_id: str, label: str, count: int) -> list[Delivery]:
     """`count` signed deliveries; every REDELIVER_EVERY-th re-sends an earlier event."""
     now = int(time.time())
@@ -148,7 +122,8 @@ def schedule(arm: Arm, team_id: str, label: str, count: int) -> list[Delivery]:
             arm.redelivered += 1
             continue
         event_id = f"Ev{label}{n:05d}{uuid.uuid4().hex[:8].upper()}"
-        body = mention_body(team_id, event_id, n, now)
+        ts = f"{now}.{n:06d}"
+        body = mention_body(team_id, "CBENCH", ts, event_id, f"benchmark question {n}")
         out.append(Delivery(event_id, body, sign(body, now)))
         arm.event_ids.add(event_id)
     return out

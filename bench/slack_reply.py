@@ -107,8 +107,15 @@ def sign(body: bytes, timestamp: int | None = None) -> dict[str, str]:
     }
 
 
-def mention_body(team_id: str, channel: str, ts: str, event_id: str) -> bytes:
-    text = f"<@{BOT_USER_ID}> what are your opening hours?"
+def mention_body(
+    team_id: str,
+    channel: str,
+    ts: str,
+    event_id: str,
+    question: str = "what are your opening hours?",
+) -> bytes:
+    """An `app_mention` event callback as Slack sends it (the ack benchmark's too)."""
+    text = f"<@{BOT_USER_ID}> {question}"
     return json.dumps(
         {
             "token": "legacy-verification-token",
