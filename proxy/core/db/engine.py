@@ -34,6 +34,10 @@ current_tenant: ContextVar[UUID | None] = ContextVar("current_tenant", default=N
 _BEGIN = "BEGIN"
 # The tenant is a UUID object rendered by uuid itself: nothing else can reach this string.
 _BEGIN_AS_TENANT = "BEGIN; SET LOCAL app.current_tenant = '{tenant}'"
+# A report of several queries: all of them read one snapshot, taken at the first.
+_BEGIN_SNAPSHOT_AS_TENANT = (
+    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL app.current_tenant = '{tenant}'"
+)
 
 
 class NoTenantError(RuntimeError):
@@ -89,16 +93,20 @@ class Database:
 
     @asynccontextmanager
     async def tenant_transaction(
-        self, tenant_id: UUID | None = None
+        self, tenant_id: UUID | None = None, snapshot: bool = False
     ) -> AsyncIterator[AsyncConnection]:
-        """A transaction that sees exactly one tenant's rows (the current one by default)."""
+        """A transaction that sees exactly one tenant's rows (the current one by default).
+        With `snapshot`, a read-only one whose queries all see the same committed rows (under
+        read committed, each query sees what has committed by its own start)."""
         scoped = current_tenant.get()
         tenant = tenant_id if tenant_id is not None else scoped
         if tenant is None:
             raise NoTenantError("no tenant in scope for a tenant transaction")
         if scoped is not None and tenant != scoped:
             raise TenantMismatchError("a transaction for another tenant than the one in scope")
-        opening = _BEGIN_AS_TENANT.format(tenant=UUID(str(tenant)))
+        opening = (_BEGIN_SNAPSHOT_AS_TENANT if snapshot else _BEGIN_AS_TENANT).format(
+            tenant=UUID(str(tenant))
+        )
         async with self._transaction(opening) as conn:
             yield conn
 

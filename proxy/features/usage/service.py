@@ -98,7 +98,9 @@ async def usage(
 ) -> Usage:
     span = window(start, end, agent_id, key_id)
     now = datetime.now(UTC)
-    async with runtime.db.tenant_transaction(tenant_id) as conn:
+    # One snapshot: a row written between two of these queries would be in the totals and
+    # missing from the breakdowns.
+    async with runtime.db.tenant_transaction(tenant_id, snapshot=True) as conn:
         repo = UsageRepository(conn)
         by_day = await repo.by_day(span)
         by_model = await repo.by_model(span)

@@ -2,6 +2,7 @@
 
 import asyncio
 import uuid
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -256,3 +257,32 @@ async def test_a_transaction_for_another_tenant_than_the_one_in_scope_is_refused
                 await conn.execute(text("select current_setting('app.current_tenant')"))
             ).scalar_one()
     assert current == str(tenant_a.id)
+
+
+@pytest.mark.parametrize("snapshot", [True, False])
+async def test_a_snapshot_transaction_reads_one_snapshot_and_writes_nothing(
+    db: Database, tenant_a: Tenant, snapshot: bool
+) -> None:
+    """What the usage report reads in: its queries all see the rows committed before its
+    first, not a row another transaction commits between two of them (as read committed
+    shows, the `False` case)."""
+
+    async def agents(conn: Any) -> int:
+        return int((await conn.execute(text("select count(*) from agents"))).scalar_one())
+
+    async with db.tenant_transaction(tenant_a.id, snapshot=snapshot) as report:
+        before = await agents(report)
+        async with db.tenant_transaction(tenant_a.id) as writer:
+            await writer.execute(
+                text("insert into agents (tenant_id, slug, name) values (:t, :s, 'x')"),
+                {"t": tenant_a.id, "s": f"late-{uuid.uuid4().hex[:8]}"},
+            )
+        after = await agents(report)
+    assert after == (before if snapshot else before + 1)
+    if snapshot:
+        with pytest.raises(DBAPIError, match="read-only transaction"):
+            async with db.tenant_transaction(tenant_a.id, snapshot=True) as conn:
+                await conn.execute(
+                    text("insert into agents (tenant_id, slug, name) values (:t, 'no', 'x')"),
+                    {"t": tenant_a.id},
+                )
