@@ -20,12 +20,17 @@ job thread, never the other conversations.
   dequeue at once); the running jobs get BRIDGE_WORKER_SHUTDOWN_SECONDS to finish, then
   what is still running is cancelled, fails, and RQ's retry puts it back on the queue for
   another worker. A second signal exits at once (the killed case).
+- Redis gone mid-job: the job fails, and RQ's work loop then ends on its own ("found an
+  unhandled exception, quitting") when it cannot record that. The job thread starts a new
+  RQ worker after `RESTART_SECONDS` (and again until Redis answers); the job, left in the
+  StartedJobRegistry, is re-queued by registry maintenance once its heartbeat lapses.
 """
 
 import logging
 import signal
 import threading
 import time
+from collections.abc import Callable
 from types import FrameType
 from typing import Any, Final
 
@@ -49,6 +54,8 @@ log = logging.getLogger(__name__)
 # worker_ttl - 15 s), so its registration stays fresh and a stopped worker is seen soon.
 WORKER_TTL_SECONDS: Final = 30
 _AFTER_CANCEL_SECONDS: Final = 5.0
+# A job thread whose RQ worker ended without being stopped starts another after this long.
+RESTART_SECONDS: Final = 1.0
 
 
 class _DeadlineOnTheLoop(BaseDeathPenalty):
@@ -97,6 +104,35 @@ class JobThreadWorker(SimpleWorker):
         super().heartbeat(timeout, pipeline)
 
 
+class JobThread(threading.Thread):
+    """One job thread: an RQ worker, and a new one whenever RQ's work loop ends (or fails to
+    start, Redis being down) without the process stopping."""
+
+    def __init__(
+        self, n: int, make_worker: Callable[[], JobThreadWorker], stopping: threading.Event
+    ) -> None:
+        super().__init__(name=f"job-{n}", daemon=True)
+        self._make_worker = make_worker
+        self._stopping = stopping
+        self.worker = make_worker()
+
+    def run(self) -> None:
+        fresh = False  # the first worker was made at start-up, where a failure is fatal
+        while not self._stopping.is_set():
+            try:
+                if fresh:
+                    self.worker = self._make_worker()
+                    if self._stopping.is_set():
+                        return
+                self.worker.work(logging_level="INFO")
+            except Exception:
+                log.exception("%s: the RQ worker failed", self.name)
+            if self._stopping.wait(RESTART_SECONDS):
+                return
+            log.error("%s: the RQ worker ended on its own; starting another", self.name)
+            fresh = True
+
+
 def main() -> None:
     settings = get_settings()
     configure_tracing(WORKER_SERVICE, settings)
@@ -106,26 +142,23 @@ def main() -> None:
     for noisy in ("httpx", "httpx2"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     loop = warm.current()
-    workers = []
-    for _ in range(max(1, settings.bridge_worker_concurrency)):
+
+    def make_worker() -> JobThreadWorker:
         connection = Redis.from_url(settings.redis_url)
-        workers.append(
-            JobThreadWorker(
-                [bridge_queue(connection, settings)],
-                connection=connection,
-                # Abandoned jobs are re-queued when registries are cleaned: every minute
-                # rather than RQ's default ten keeps that wait short.
-                maintenance_interval=60,
-                worker_ttl=WORKER_TTL_SECONDS,
-            )
+        return JobThreadWorker(
+            [bridge_queue(connection, settings)],
+            connection=connection,
+            # Abandoned jobs are re-queued when registries are cleaned: every minute
+            # rather than RQ's default ten keeps that wait short.
+            maintenance_interval=60,
+            worker_ttl=WORKER_TTL_SECONDS,
         )
-    threads = [
-        threading.Thread(
-            target=worker.work, kwargs={"logging_level": "INFO"}, name=f"job-{n}", daemon=True
-        )
-        for n, worker in enumerate(workers)
-    ]
+
     stopping = threading.Event()
+    threads = [
+        JobThread(n, make_worker, stopping)
+        for n in range(max(1, settings.bridge_worker_concurrency))
+    ]
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         del frame
@@ -143,8 +176,8 @@ def main() -> None:
         if not any(thread.is_alive() for thread in threads):
             log.error("every job thread ended; exiting")
             break
-    for worker in workers:
-        worker.stop()
+    for thread in threads:
+        thread.worker.stop()
     deadline = time.monotonic() + settings.bridge_worker_shutdown_seconds
     while loop.busy and time.monotonic() < deadline:
         time.sleep(0.1)
